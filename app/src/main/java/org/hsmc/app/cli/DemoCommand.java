@@ -1,0 +1,87 @@
+package org.hsmc.app.cli;
+
+import org.hsmc.pkcs11.softhsm.SoftHsm;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code hsmc demo}: a rehearsal home with no hardware. A SoftHSM2 store with one HSM token and five
+ * card tokens, a site profile pointing at it, and a sheet of the demo PINs; then the status of it all.
+ * Run again, it reuses the home it made.
+ */
+@Command(name = "demo", description = "Create (or reuse) a rehearsal home on SoftHSM2: an HSM token, 5 admin cards, a site profile and the demo PIN sheet; then show the status.")
+final class DemoCommand implements Callable<Integer> {
+
+    static final String HSM_TOKEN = "demo-hsm";
+    static final int CARDS = 5;
+    /** Rehearsal PINs, printed on the demo PIN sheet: never use a demo home for real keys. */
+    private static final String DEMO_SO_PIN = "demo-so-1234";
+
+    @Mixin
+    HomeOption homeOption;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        Path home = homeOption.resolve();
+        if (Files.isRegularFile(home.resolve(SiteProfile.FILE))) {
+            out.println("Demo home already set up: " + home);
+        } else {
+            create(home, out);
+        }
+        return new StatusCommand().show(home, out);
+    }
+
+    private void create(Path home, PrintWriter out) throws IOException {
+        Path module = SoftHsm.findModule().orElseThrow(() -> new Hsmc.UserError(SoftHsm.missingMessage()));
+        if (Files.isDirectory(home) && Files.list(home).findAny().isPresent()) {
+            throw new Hsmc.UserError("The directory " + home + " is not empty and holds no site profile. Choose an"
+                    + " empty directory with --home, so that nothing there is overwritten.");
+        }
+        Files.createDirectories(home);
+        Path conf = SoftHsm.createStore(home.resolve("softhsm"));
+        out.println("Creating the demo token store in " + conf.getParent() + " …");
+        SoftHsm.initToken(conf, HSM_TOKEN, DEMO_SO_PIN.toCharArray(), demoUserPin(HSM_TOKEN).toCharArray());
+        for (int i = 1; i <= CARDS; i++) {
+            SoftHsm.initToken(conf, cardLabel(i), DEMO_SO_PIN.toCharArray(), demoUserPin(cardLabel(i)).toCharArray());
+        }
+        new SiteProfile("demo (SoftHSM2 rehearsal)", module, HSM_TOKEN, module, SoftHsm.environment(conf)).write(home);
+        StringBuilder sheet = new StringBuilder("""
+                DEMO PIN SHEET (rehearsal only: these tokens are software, these PINs are public)
+
+                token            security officer PIN   user PIN (transport PIN for cards)
+                """);
+        sheet.append("%-16s %-22s %s%n".formatted(HSM_TOKEN, DEMO_SO_PIN, demoUserPin(HSM_TOKEN)));
+        for (int i = 1; i <= CARDS; i++) {
+            sheet.append("%-16s %-22s %s%n".formatted(cardLabel(i), DEMO_SO_PIN, demoUserPin(cardLabel(i))));
+        }
+        sheet.append("""
+
+                At the initialize ceremony the console replaces the HSM user PIN with a random credential split
+                over the cards, and each custodian replaces their card's transport PIN with their own.
+                """);
+        Files.writeString(home.resolve("demo-pins.txt"), sheet, StandardCharsets.UTF_8);
+        out.println("Demo home created: " + home);
+        out.println("Demo PIN sheet:    " + home.resolve("demo-pins.txt"));
+    }
+
+    static String cardLabel(int i) {
+        return "demo-card-" + i;
+    }
+
+    private static String demoUserPin(String label) {
+        return label.startsWith("demo-card-") ? "12345" + label.substring("demo-card-".length()) : "demo-hsm-1234";
+    }
+}

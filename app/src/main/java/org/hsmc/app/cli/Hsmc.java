@@ -1,0 +1,48 @@
+package org.hsmc.app.cli;
+
+import org.hsmc.pkcs11.Pkcs11Exception;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code hsmc} command line. Exit codes: 0 done; 1 refused or failed (the message says why and
+ * what to do); 2 the command line itself is wrong.
+ */
+@Command(name = "hsmc", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "HSM Ceremony Console: key ceremonies on a PKCS#11 HSM with M-of-N admin cards.",
+        subcommands = {DemoCommand.class, StatusCommand.class, CommandLine.HelpCommand.class})
+public final class Hsmc {
+
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_REFUSED = 1;
+    public static final int EXIT_USAGE = 2;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns its exit code (tests call this). */
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new Hsmc());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof Pkcs11Exception p) {
+                cmd.getErr().println("hsmc: " + p.userMessage() + (p.ckrName().isEmpty() ? "" : " [" + p.ckrName() + "]"));
+                org.slf4j.LoggerFactory.getLogger(Hsmc.class).debug("command failed", ex);
+                return EXIT_REFUSED;
+            }
+            if (ex instanceof UserError u) {
+                cmd.getErr().println("hsmc: " + u.getMessage());
+                return EXIT_REFUSED;
+            }
+            throw ex;
+        });
+        return cl.execute(args);
+    }
+
+    /** A refusal with a message for the person at the console. */
+    static final class UserError extends RuntimeException {
+        UserError(String message) {
+            super(message);
+        }
+    }
+}

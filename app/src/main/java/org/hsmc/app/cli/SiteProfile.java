@@ -1,0 +1,65 @@
+package org.hsmc.app.cli;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Where the hardware is: the HSM's PKCS#11 library and token label, the card reader's library,
+ * and the environment those libraries need. Kept apart from ceremony scripts, so that a script
+ * reviewed in advance runs unchanged at any site. Stored as {@code site-profile.properties} in the
+ * console's home.
+ */
+record SiteProfile(String site, Path hsmModule, String hsmToken, Path cardModule, Map<String, String> moduleEnvironment) {
+
+    static final String FILE = "site-profile.properties";
+
+    static SiteProfile read(Path home) {
+        Path file = home.resolve(FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new Hsmc.UserError("There is no site profile at " + file + ". Run 'hsmc demo' to create a rehearsal"
+                    + " home, or pass --home with the console's data directory.");
+        }
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (IOException e) {
+            throw new Hsmc.UserError("The site profile " + file + " cannot be read: " + e.getMessage());
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String k : p.stringPropertyNames()) {
+            if (k.startsWith("module.env.")) {
+                env.put(k.substring("module.env.".length()), p.getProperty(k));
+            }
+        }
+        return new SiteProfile(p.getProperty("site", "unnamed site"), Path.of(required(p, "hsm.module", file)),
+                required(p, "hsm.token", file), Path.of(p.getProperty("cards.module", required(p, "hsm.module", file))), env);
+    }
+
+    private static String required(Properties p, String key, Path file) {
+        String v = p.getProperty(key);
+        if (v == null || v.isBlank()) {
+            throw new Hsmc.UserError("The site profile " + file + " has no '" + key + "'. Add it (see README, 'Point the console at a real HSM').");
+        }
+        return v.trim();
+    }
+
+    void write(Path home) throws IOException {
+        Properties p = new Properties();
+        p.setProperty("site", site);
+        p.setProperty("hsm.module", hsmModule.toString());
+        p.setProperty("hsm.token", hsmToken);
+        p.setProperty("cards.module", cardModule.toString());
+        moduleEnvironment.forEach((k, v) -> p.setProperty("module.env." + k, v));
+        try (Writer w = Files.newBufferedWriter(home.resolve(FILE), StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+            p.store(w, "HSM Ceremony Console site profile: PKCS#11 libraries and token labels (no PINs, ever)");
+        }
+    }
+}

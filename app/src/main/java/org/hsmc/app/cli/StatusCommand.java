@@ -1,0 +1,77 @@
+package org.hsmc.app.cli;
+
+import org.hsmc.pkcs11.Capabilities;
+import org.hsmc.pkcs11.ModuleDescription;
+import org.hsmc.pkcs11.Pkcs11Module;
+import org.hsmc.pkcs11.SlotDescription;
+import org.hsmc.pkcs11.Token;
+import org.hsmc.pkcs11.TokenDescription;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code hsmc status}: the HSM, its token and mechanisms, and the cards present. */
+@Command(name = "status", description = "Show the HSM (module, token, mechanisms, login state) and the admin cards present.")
+final class StatusCommand implements Callable<Integer> {
+
+    @Mixin
+    HomeOption homeOption = new HomeOption();
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        return show(homeOption.resolve(), spec.commandLine().getOut());
+    }
+
+    int show(Path home, PrintWriter out) {
+        SiteProfile profile = SiteProfile.read(home);
+        out.println();
+        out.println("Site:        " + profile.site());
+        out.println("Home:        " + home);
+        try (Pkcs11Module module = Pkcs11Module.load(profile.hsmModule(), profile.moduleEnvironment())) {
+            ModuleDescription d = module.description();
+            out.println("HSM module:  " + d.path() + " (" + d.manufacturer() + ", " + d.description() + " "
+                    + d.libraryVersion() + ", Cryptoki " + d.cryptokiVersion() + ")");
+            Token hsm = module.token(profile.hsmToken());
+            TokenDescription td = hsm.description();
+            out.println("HSM token:   '" + td.label() + "' serial " + td.serialNumber() + ", " + td.manufacturer() + " "
+                    + td.model() + ", " + (hsm.isLoggedIn() ? "logged in" : "not logged in")
+                    + (td.userPinLocked() ? ", USER PIN LOCKED" : ""));
+            Capabilities caps = hsm.capabilities();
+            List<String> missing = caps.missingForHsm();
+            out.println("Mechanisms:  " + caps.mechanisms().size() + " offered; "
+                    + (missing.isEmpty() ? "every mechanism the console needs is present" : "MISSING " + missing)
+                    + (caps.ecdsaCombined(org.hsmc.pkcs11.EcdsaHash.SHA384) ? ""
+                    : " (no CKM_ECDSA_SHA384: SHA-384 is computed by the console, then signed with CKM_ECDSA)"));
+            out.println("Cards:");
+            int cards = 0;
+            try (Pkcs11Module cardModule = Pkcs11Module.load(profile.cardModule(), profile.moduleEnvironment())) {
+                for (SlotDescription slot : cardModule.slots()) {
+                    if (slot.token().isEmpty() || slot.token().get().label().equals(profile.hsmToken())
+                            || !slot.token().get().initialized()) {
+                        continue;
+                    }
+                    TokenDescription c = slot.token().get();
+                    List<String> cardMissing = cardModule.token(c.label()).capabilities().missingForCard();
+                    out.println("  - '" + c.label() + "' serial " + c.serialNumber()
+                            + (c.userPinLocked() ? ", PIN LOCKED" : c.userPinCountLow() ? ", wrong PIN typed since last login" : "")
+                            + (cardMissing.isEmpty() ? "" : ", cannot serve as an admin card: lacks " + cardMissing));
+                    cards++;
+                }
+            }
+            if (cards == 0) {
+                out.println("  (no card present)");
+            }
+        }
+        out.flush();
+        return Hsmc.EXIT_OK;
+    }
+}

@@ -1,0 +1,194 @@
+package org.hsmc.pkcs11;
+
+import org.xipki.pkcs11.wrapper.ModuleInfo;
+import org.xipki.pkcs11.wrapper.PKCS11Exception;
+import org.xipki.pkcs11.wrapper.PKCS11Module;
+import org.xipki.pkcs11.wrapper.Slot;
+import org.xipki.pkcs11.wrapper.SlotInfo;
+import org.xipki.pkcs11.wrapper.TokenException;
+import org.xipki.pkcs11.wrapper.TokenInfo;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A PKCS#11 library, loaded and initialised once per process and path (the JDK keeps one native
+ * instance per library path, and C_Initialize may run once), and the tokens it offers.
+ *
+ * <p>{@link #close()} closes every session this object opened; the library itself stays
+ * initialised until the JVM exits, and a later {@link #load} of the same path returns a working
+ * module again.
+ */
+public final class Pkcs11Module implements AutoCloseable {
+
+    private static final Map<Path, Loaded> LOADED = new HashMap<>();
+
+    private record Loaded(PKCS11Module module, NativeCalls nativeCalls, Map<String, String> environment) {
+    }
+
+    private final Path path;
+    private final PKCS11Module module;
+    private final NativeCalls nativeCalls;
+    private final Map<Long, Token> tokens = new LinkedHashMap<>();
+    private boolean closed;
+
+    private Pkcs11Module(Path path, Loaded loaded) {
+        this.path = path;
+        this.module = loaded.module();
+        this.nativeCalls = loaded.nativeCalls();
+    }
+
+    /** Loads the library at {@code path}. */
+    public static Pkcs11Module load(Path path) {
+        return load(path, Map.of());
+    }
+
+    /**
+     * Loads the library at {@code path}, first setting {@code environment} for it (SoftHSM2 reads
+     * {@code SOFTHSM2_CONF} when it is initialised). A library already loaded in this process must
+     * be asked for with the same environment.
+     */
+    public static synchronized Pkcs11Module load(Path path, Map<String, String> environment) {
+        Path real = path.toAbsolutePath().normalize();
+        Loaded loaded = LOADED.get(real);
+        if (loaded != null) {
+            if (!loaded.environment().equals(environment)) {
+                throw new IllegalStateException("The PKCS#11 library " + real
+                        + " is already loaded in this process with another environment; restart the console to switch.");
+            }
+            return new Pkcs11Module(real, loaded);
+        }
+        if (!Files.isRegularFile(real)) {
+            throw new ModuleLoadException("There is no PKCS#11 library at " + real
+                    + ". Check the module path in the site profile (for SoftHSM2 it is usually"
+                    + " /usr/lib/softhsm/libsofthsm2.so; for an HSM, the path its vendor documents).", null);
+        }
+        environment.forEach(NativeCalls::setProcessEnvironment);
+        PKCS11Module module;
+        try {
+            module = PKCS11Module.getInstance(real.toString());
+        } catch (Exception | UnsatisfiedLinkError e) {
+            throw new ModuleLoadException("The file " + real + " could not be loaded as a PKCS#11 library ("
+                    + e.getClass().getSimpleName() + "). Check that the path names the vendor's PKCS#11 library"
+                    + " for this operating system and processor.", e);
+        }
+        try {
+            module.initialize();
+        } catch (PKCS11Exception e) {
+            if (e.getErrorCode() != Ckr.CRYPTOKI_ALREADY_INITIALIZED) {
+                throw new ModuleLoadException("The PKCS#11 library " + real + " refused to start (" + Ckr.name(e.getErrorCode())
+                        + "). Check its configuration file and that the HSM is reachable.", e);
+            }
+        } catch (TokenException e) {
+            throw new ModuleLoadException("The PKCS#11 library " + real + " refused to start. Check its configuration"
+                    + " file and that the HSM is reachable.", e);
+        }
+        NativeCalls nativeCalls = NativeCalls.load(real);
+        loaded = new Loaded(module, nativeCalls, Map.copyOf(environment));
+        LOADED.put(real, loaded);
+        return new Pkcs11Module(real, loaded);
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** The library's CK_INFO. */
+    public ModuleDescription description() {
+        ensureOpen();
+        try {
+            CallingThreadPolicy.check("C_GetInfo");
+            ModuleInfo i = module.getInfo();
+            return new ModuleDescription(path, i.getManufacturerID().trim(), i.getLibraryDescription().trim(),
+                    i.getLibraryVersion().toString(), i.getCryptokiVersion().toString());
+        } catch (PKCS11Exception e) {
+            throw Ckr.toException("C_GetInfo", e.getErrorCode(), path.getFileName().toString(), "module information", null);
+        }
+    }
+
+    /** Every slot, with its token when one is present. */
+    public List<SlotDescription> slots() {
+        ensureOpen();
+        CallingThreadPolicy.check("C_GetSlotList");
+        List<SlotDescription> out = new ArrayList<>();
+        try {
+            for (Slot slot : module.getSlotList(false)) {
+                SlotInfo si = slot.getSlotInfo();
+                Optional<TokenDescription> token = Optional.empty();
+                if (si.isTokenPresent()) {
+                    token = Optional.of(describe(slot.getSlotID(), slot.getToken().getTokenInfo()));
+                }
+                out.add(new SlotDescription(slot.getSlotID(), si.getSlotDescription().trim(),
+                        si.getManufacturerID().trim(), si.isRemovableDevice(), token));
+            }
+        } catch (PKCS11Exception e) {
+            throw Ckr.toException("C_GetSlotList", e.getErrorCode(), path.getFileName().toString(), "the slot list", null);
+        }
+        return out;
+    }
+
+    /** The labels of the tokens present now. */
+    public List<String> tokenLabels() {
+        return slots().stream().flatMap(s -> s.token().stream()).map(TokenDescription::label).toList();
+    }
+
+    /**
+     * The token with this label. Tokens are always found by label, never by slot id (SoftHSM and
+     * many readers number slots at random).
+     */
+    public synchronized Token token(String label) {
+        ensureOpen();
+        CallingThreadPolicy.check("C_GetSlotList");
+        List<String> seen = new ArrayList<>();
+        try {
+            for (Slot slot : module.getSlotList(true)) {
+                String l = slot.getToken().getTokenInfo().getLabel().trim();
+                seen.add(l);
+                if (l.equals(label)) {
+                    Token existing = tokens.get(slot.getSlotID());
+                    if (existing != null && !existing.isClosed()) {
+                        return existing;
+                    }
+                    Token token = new Token(this, slot, label, nativeCalls);
+                    tokens.put(slot.getSlotID(), token);
+                    return token;
+                }
+            }
+        } catch (PKCS11Exception e) {
+            throw Ckr.toException("C_GetSlotList", e.getErrorCode(), label, "the slot list", null);
+        }
+        throw new TokenNotFoundException("No token labelled '" + label + "' is present in " + path.getFileName()
+                + (seen.isEmpty() ? " (no token is present at all: check the card is inserted or the HSM is connected)"
+                : "; the tokens present are " + seen) + ". Check the token label in the site profile, or insert the right card.");
+    }
+
+    static TokenDescription describe(long slotId, TokenInfo ti) {
+        long f = ti.getFlags();
+        return new TokenDescription(slotId, ti.getLabel().trim(), ti.getManufacturerID().trim(), ti.getModel().trim(),
+                ti.getSerialNumber().trim(), (f & 0x400) != 0, (f & 0x4) != 0, (f & 0x8) != 0,
+                (f & 0x10000) != 0, (f & 0x20000) != 0, (f & 0x40000) != 0, (f & 0x400000) != 0,
+                ti.getMinPinLen(), ti.getMaxPinLen());
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("This PKCS#11 module object was closed");
+        }
+    }
+
+    /** Closes every session opened through this object. */
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            tokens.values().forEach(Token::close);
+            tokens.clear();
+        }
+    }
+}
