@@ -15,7 +15,7 @@
  *
  * Usage: p11bench [module-path]   (else $HSMC_PKCS11_MODULE, else SoftHSM2)
  * Env:   BENCH_TOKEN_LABEL (bench), BENCH_USER_PIN (123456), BENCH_ROUNDS (3),
- *        BENCH_ROUND_MS (1000), BENCH_WARMUP (3000 ops per thread),
+ *        BENCH_ROUND_MS (1500), BENCH_WARMUP (3000 ops per thread),
  *        BENCH_BREAKDOWN=1 to also print the mean latency of each call of a
  *        translation on stderr.
  *
@@ -360,7 +360,7 @@ int main(int argc, char **argv)
     const char *label = env_str("BENCH_TOKEN_LABEL", "bench");
     const char *pin = env_str("BENCH_USER_PIN", "123456");
     cfg.rounds = env_long("BENCH_ROUNDS", 3);
-    cfg.round_ms = env_long("BENCH_ROUND_MS", 1000);
+    cfg.round_ms = env_long("BENCH_ROUND_MS", 1500);
     cfg.warmup = env_long("BENCH_WARMUP", 3000);
     if (cfg.rounds < 1 || cfg.round_ms < 1 || cfg.warmup < 1) {
         fprintf(stderr, "p11bench: BENCH_ROUNDS, BENCH_ROUND_MS and BENCH_WARMUP must be >= 1\n");

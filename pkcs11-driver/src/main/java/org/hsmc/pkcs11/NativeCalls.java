@@ -255,6 +255,100 @@ final class NativeCalls {
         }
     }
 
+    /** One attribute of a native template: its type and its value as the token expects the bytes. */
+    record NativeAttribute(long type, byte[] value) {
+        static NativeAttribute bool(long type, boolean v) {
+            return new NativeAttribute(type, new byte[] {(byte) (v ? 1 : 0)});
+        }
+
+        static NativeAttribute ulong(long type, long v) {
+            byte[] b = new byte[(int) ULONG_SIZE];
+            MemorySegment seg = MemorySegment.ofArray(b);
+            if (WINDOWS) {
+                seg.set(ValueLayout.JAVA_INT_UNALIGNED, 0, (int) v);
+            } else {
+                seg.set(ValueLayout.JAVA_LONG_UNALIGNED, 0, v);
+            }
+            return new NativeAttribute(type, b);
+        }
+    }
+
+    /** OAEP hash and mask generation: SHA-256 (the console's), or SHA-1 (only for tests of tokens that lack SHA-256). */
+    enum OaepHash {
+        SHA256(Mech.SHA256, Mech.CKG_MGF1_SHA256), SHA1(0x220, 0x1);
+
+        final long hashAlg;
+        final long mgf;
+
+        OaepHash(long hashAlg, long mgf) {
+            this.hashAlg = hashAlg;
+            this.mgf = mgf;
+        }
+    }
+
+    /** CK_MECHANISM for RSA-OAEP with the given hash and MGF1, and an empty label. */
+    private static MemorySegment oaep(Arena arena, OaepHash hash) {
+        long paramsSize = WINDOWS ? 4 * 3 + 8 + 4 : 40;
+        MemorySegment params = arena.allocate(paramsSize, 8);
+        setUlong(params, 0, hash.hashAlg);
+        setUlong(params, ULONG_SIZE, hash.mgf);
+        setUlong(params, 2 * ULONG_SIZE, Mech.CKZ_DATA_SPECIFIED);
+        params.set(PTR, WINDOWS ? 12 : 24, MemorySegment.NULL);
+        setUlong(params, WINDOWS ? 20 : 32, 0);
+        MemorySegment mech = arena.allocate(TRIPLE_SIZE, 8);
+        triple(mech, 0, Mech.RSA_PKCS_OAEP, params, paramsSize);
+        return mech;
+    }
+
+    /** C_WrapKey with RSA-OAEP (the JDK wrapper cannot pass OAEP parameters). */
+    byte[] wrapOaep(long session, OaepHash hash, long wrappingKey, long key) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment mech = oaep(arena, hash);
+            MemorySegment len = arena.allocate(8, 8);
+            long rv = toLong(wrapKey.invoke(ulong(session), mech, ulong(wrappingKey), ulong(key), MemorySegment.NULL, len));
+            if (rv != Ckr.OK) {
+                throw new NativeFailure("C_WrapKey", rv);
+            }
+            MemorySegment out = arena.allocate(Math.max(1, getUlong(len, 0)));
+            rv = toLong(wrapKey.invoke(ulong(session), mech, ulong(wrappingKey), ulong(key), out, len));
+            if (rv != Ckr.OK) {
+                throw new NativeFailure("C_WrapKey", rv);
+            }
+            return out.asSlice(0, getUlong(len, 0)).toArray(ValueLayout.JAVA_BYTE);
+        } catch (NativeFailure f) {
+            throw f;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** C_UnwrapKey with RSA-OAEP into a key with the given template; returns the handle. */
+    long unwrapOaep(long session, OaepHash hash, long unwrappingKey, byte[] wrapped, java.util.List<NativeAttribute> attributes) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment mech = oaep(arena, hash);
+            MemorySegment in = arena.allocate(Math.max(1, wrapped.length));
+            MemorySegment.copy(wrapped, 0, in, ValueLayout.JAVA_BYTE, 0, wrapped.length);
+            MemorySegment template = arena.allocate(Math.max(1, TRIPLE_SIZE * attributes.size()), 8);
+            for (int i = 0; i < attributes.size(); i++) {
+                NativeAttribute a = attributes.get(i);
+                MemorySegment v = arena.allocate(Math.max(1, a.value().length));
+                MemorySegment.copy(a.value(), 0, v, ValueLayout.JAVA_BYTE, 0, a.value().length);
+                triple(template, i, a.type(), v, a.value().length);
+            }
+            MemorySegment handle = arena.allocate(8, 8);
+            long rv = toLong(unwrapKey.invoke(ulong(session), mech, ulong(unwrappingKey), in, ulong(wrapped.length),
+                    template, ulong(attributes.size()), handle));
+            if (rv != Ckr.OK) {
+                throw new NativeFailure("C_UnwrapKey", rv);
+            }
+            return getUlong(handle, 0);
+        } catch (NativeFailure f) {
+            throw f;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     private static void triple(MemorySegment array, int index, long type, MemorySegment value, long length) {
         long off = index * TRIPLE_SIZE;
         setUlong(array, off, type);

@@ -86,8 +86,9 @@ public final class Pkcs11Module implements AutoCloseable {
                         + "). Check its configuration file and that the HSM is reachable.", e);
             }
         } catch (TokenException e) {
-            throw new ModuleLoadException("The PKCS#11 library " + real + " refused to start. Check its configuration"
-                    + " file and that the HSM is reachable.", e);
+            // not a CKR from C_Initialize: the file could not be loaded or has no PKCS#11 entry points
+            throw new ModuleLoadException("The file " + real + " could not be loaded as a PKCS#11 library. Check that"
+                    + " the path names the vendor's PKCS#11 library for this operating system and processor.", e);
         }
         NativeCalls nativeCalls = NativeCalls.load(real);
         loaded = new Loaded(module, nativeCalls, Map.copyOf(environment));

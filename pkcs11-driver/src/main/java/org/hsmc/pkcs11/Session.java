@@ -10,7 +10,6 @@ import org.xipki.pkcs11.wrapper.AttributeVector;
 import org.xipki.pkcs11.wrapper.Mechanism;
 import org.xipki.pkcs11.wrapper.PKCS11KeyPair;
 import org.xipki.pkcs11.wrapper.params.ECDH1_DERIVE_PARAMS;
-import org.xipki.pkcs11.wrapper.params.RSA_PKCS_OAEP_PARAMS;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -43,6 +42,8 @@ public final class Session implements AutoCloseable {
     private final NativeCalls nativeCalls;
     private SessionPool.Entry entry;
     private boolean broken;
+    /** RSA-OAEP hash; SHA-256 always, except in tests that prove the native OAEP path on tokens lacking it. */
+    NativeCalls.OaepHash oaepHash = NativeCalls.OaepHash.SHA256;
 
     Session(Token token, SessionPool pool, CallGate gate, NativeCalls nativeCalls) {
         this.token = token;
@@ -363,9 +364,13 @@ public final class Session implements AutoCloseable {
     /** Wraps {@code key} under {@code wrappingKey}. */
     public byte[] wrap(WrapMechanism m, KeyHandle wrappingKey, KeyHandle key) {
         requireMechanism(m.ckm, "wrapping with " + Mech.name(m.ckm));
-        Mechanism mech = mechanism(m);
-        return call("C_WrapKey", Mech.name(m.ckm) + " " + key + " under " + wrappingKey,
-                () -> raw().wrapKey(mech, wrappingKey.handle(), key.handle()));
+        String detail = Mech.name(m.ckm) + " " + key + " under " + wrappingKey;
+        if (m == WrapMechanism.RSA_OAEP_SHA256) {
+            requireOaepSha256();
+            return nativeCall(detail, () -> nativeCalls.wrapOaep(handle(), oaepHash, wrappingKey.handle(), key.handle()));
+        }
+        Mechanism mech = new Mechanism(m.ckm);
+        return call("C_WrapKey", detail, () -> raw().wrapKey(mech, wrappingKey.handle(), key.handle()));
     }
 
     /**
@@ -374,11 +379,20 @@ public final class Session implements AutoCloseable {
      */
     public KeyHandle unwrap(WrapMechanism m, KeyHandle unwrappingKey, byte[] wrapped, KeyTemplate t) {
         requireMechanism(m.ckm, "unwrapping with " + Mech.name(m.ckm));
-        Mechanism mech = mechanism(m);
+        String detail = Mech.name(m.ckm) + " " + wrapped.length + " bytes under " + unwrappingKey + " as " + t;
+        if (m == WrapMechanism.RSA_OAEP_SHA256) {
+            requireOaepSha256();
+            long h = nativeCall(detail, () -> nativeCalls.unwrapOaep(handle(), oaepHash, unwrappingKey.handle(), wrapped, nativeAttributes(t)));
+            return new KeyHandle(h, KeyHandle.KeyClass.SECRET);
+        }
+        Mechanism mech = new Mechanism(m.ckm);
         AttributeVector attrs = secretKeyAttributes(t);
-        long h = call("C_UnwrapKey", Mech.name(m.ckm) + " " + wrapped.length + " bytes under " + unwrappingKey + " as " + t,
-                () -> raw().unwrapKey(mech, unwrappingKey.handle(), wrapped, attrs));
-        return new KeyHandle(h, KeyHandle.KeyClass.SECRET);
+        try {
+            long h = gate.call("C_UnwrapKey", detail, () -> raw().unwrapKey(mech, unwrappingKey.handle(), wrapped, attrs));
+            return new KeyHandle(h, KeyHandle.KeyClass.SECRET);
+        } catch (Pkcs11Exception e) {
+            throw noteBroken(unwrapQuirk(e, "C_UnwrapKey", e.ckr(), detail));
+        }
     }
 
     /**
@@ -396,8 +410,8 @@ public final class Session implements AutoCloseable {
             try {
                 return entry().translator(nativeCalls, type).translate(handle(), from.handle(), wrapped, to.handle());
             } catch (NativeCalls.NativeFailure f) {
-                throw noteBroken(gate.failed(f.function, "translate " + wrapped.length + " bytes under " + from
-                        + " to " + to, f.ckr, null));
+                String detail = "translate " + wrapped.length + " bytes under " + from + " to " + to;
+                throw noteBroken(unwrapQuirk(gate.failed(f.function, detail, f.ckr, null), f.function, f.ckr, detail));
             }
         }
         // the transient copy: a session object that may only be wrapped (its length is not sent on unwrap)
@@ -410,12 +424,54 @@ public final class Session implements AutoCloseable {
         }
     }
 
-    private static Mechanism mechanism(WrapMechanism m) {
-        if (m == WrapMechanism.RSA_OAEP_SHA256) {
-            return new Mechanism(Mech.RSA_PKCS_OAEP,
-                    new RSA_PKCS_OAEP_PARAMS(Mech.SHA256, Mech.CKG_MGF1_SHA256, Mech.CKZ_DATA_SPECIFIED, null));
+    /** The template of {@link #secretKeyAttributes} as native attributes, for calls made through FFM. */
+    private static List<NativeCalls.NativeAttribute> nativeAttributes(KeyTemplate t) {
+        List<NativeCalls.NativeAttribute> a = new ArrayList<>(List.of(
+                NativeCalls.NativeAttribute.ulong(Attr.CLASS, Attr.CKO_SECRET_KEY),
+                NativeCalls.NativeAttribute.ulong(Attr.KEY_TYPE, t.type().ckk),
+                NativeCalls.NativeAttribute.bool(Attr.TOKEN, t.token()),
+                NativeCalls.NativeAttribute.bool(Attr.PRIVATE, true),
+                NativeCalls.NativeAttribute.bool(Attr.SENSITIVE, t.sensitive()),
+                NativeCalls.NativeAttribute.bool(Attr.EXTRACTABLE, t.extractable())));
+        long[][] usage = {{Attr.ENCRYPT, KeyUsage.ENCRYPT.ordinal()}, {Attr.DECRYPT, KeyUsage.DECRYPT.ordinal()},
+                {Attr.WRAP, KeyUsage.WRAP.ordinal()}, {Attr.UNWRAP, KeyUsage.UNWRAP.ordinal()},
+                {Attr.SIGN, KeyUsage.SIGN.ordinal()}, {Attr.VERIFY, KeyUsage.VERIFY.ordinal()},
+                {Attr.DERIVE, KeyUsage.DERIVE.ordinal()}};
+        for (long[] u : usage) {
+            a.add(NativeCalls.NativeAttribute.bool(u[0], t.allows(KeyUsage.values()[(int) u[1]])));
         }
-        return new Mechanism(m.ckm);
+        if (!t.label().isEmpty()) {
+            a.add(new NativeCalls.NativeAttribute(Attr.LABEL, t.label().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        if (t.id().length > 0) {
+            a.add(new NativeCalls.NativeAttribute(Attr.ID, t.id()));
+        }
+        return a;
+    }
+
+    private <T> T nativeCall(String detail, java.util.function.Supplier<T> c) {
+        CallingThreadPolicy.check("native call");
+        try {
+            T r = c.get();
+            if (CallGate.TRACE.isDebugEnabled()) {
+                CallGate.TRACE.debug("native [{}] {} -> CKR_OK", token.label(), detail);
+            }
+            return r;
+        } catch (NativeCalls.NativeFailure f) {
+            throw noteBroken(unwrapQuirk(gate.failed(f.function, detail, f.ckr, null), f.function, f.ckr, detail));
+        }
+    }
+
+    /**
+     * Some tokens report a failed integrity check on unwrap with a general code; the vendor quirks
+     * say which (SoftHSM2: CKR_GENERAL_ERROR). Such a failure is a damaged or foreign wrapped key.
+     */
+    private Pkcs11Exception unwrapQuirk(Pkcs11Exception e, String function, long ckr, String detail) {
+        if ("C_UnwrapKey".equals(function) && token.quirks().unwrapIntegrityFailureCkr() == ckr
+                && !(e instanceof WrappedKeyInvalidException)) {
+            return Ckr.toException(function, Ckr.WRAPPED_KEY_INVALID, token.label(), detail, null);
+        }
+        return e;
     }
 
     // ---------------------------------------------------------------- signatures, MACs, KCVs
@@ -516,6 +572,14 @@ public final class Session implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- plumbing
+
+    private void requireOaepSha256() {
+        if (oaepHash == NativeCalls.OaepHash.SHA256 && !token.quirks().rsaOaepSha256()) {
+            throw new MechanismNotSupportedException(Mech.name(Mech.RSA_PKCS_OAEP), Pkcs11Exception.NO_CKR, "The token '"
+                    + token.label() + "' offers RSA-OAEP only with SHA-1, not with SHA-256, so it cannot wrap keys for a"
+                    + " zone transport key. Use a zone master key for this zone, or an HSM that supports RSA-OAEP-SHA256.");
+        }
+    }
 
     private void requireMechanism(long mechanism, String what) {
         if (!token.capabilities().has(mechanism)) {

@@ -22,6 +22,7 @@ public final class Token implements AutoCloseable {
     private final CallGate gate;
     private final SessionPool pool;
     private volatile Capabilities capabilities;
+    private final VendorQuirks quirks;
     private volatile boolean nativeTranslation = true;
     private volatile boolean closed;
 
@@ -39,6 +40,7 @@ public final class Token implements AutoCloseable {
         } catch (PKCS11Exception e) {
             throw gate.failed("C_GetTokenInfo", "token information", e.getErrorCode(), e);
         }
+        this.quirks = VendorQuirks.forManufacturer(info.getManufacturerID());
         long maxRw = info.getMaxRwSessionCount();
         // CK_EFFECTIVELY_INFINITE (0) and CK_UNAVAILABLE_INFORMATION (~0) both mean "no stated limit"
         int max = (maxRw <= 0 || maxRw > 16) ? 16 : (int) maxRw;
@@ -81,6 +83,11 @@ public final class Token implements AutoCloseable {
             capabilities = c;
         }
         return c;
+    }
+
+    /** What this token's vendor does differently from the standard. */
+    public VendorQuirks quirks() {
+        return quirks;
     }
 
     /**

@@ -15,7 +15,7 @@ import java.util.concurrent.Future;
  * {@code <name>=<best>} and {@code <name>_median=<median>} on stdout, the
  * per-round rates on stderr.
  *
- * <p>Settings (environment): BENCH_ROUNDS (3), BENCH_ROUND_MS (1000),
+ * <p>Settings (environment): BENCH_ROUNDS (3), BENCH_ROUND_MS (1500),
  * BENCH_WARMUP (3000 operations per thread).
  */
 public final class Harness implements AutoCloseable {
@@ -46,7 +46,7 @@ public final class Harness implements AutoCloseable {
 
   /** Harness printing figures as {@code <prefix>_<figure>}, configured from the environment. */
   public static Harness fromEnv(String prefix) {
-    return new Harness(prefix, envInt("BENCH_ROUNDS", 3), envInt("BENCH_ROUND_MS", 1000),
+    return new Harness(prefix, envInt("BENCH_ROUNDS", 3), envInt("BENCH_ROUND_MS", 1500),
         envInt("BENCH_WARMUP", 3000));
   }
 
