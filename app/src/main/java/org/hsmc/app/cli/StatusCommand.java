@@ -50,11 +50,14 @@ final class StatusCommand implements Callable<Integer> {
             out.println("Mechanisms:  " + caps.mechanisms().size() + " offered; "
                     + (missing.isEmpty() ? "every mechanism the console needs is present" : "MISSING " + missing)
                     + (caps.ecdsaCombined(org.hsmc.pkcs11.EcdsaHash.SHA384) ? ""
-                    : " (no CKM_ECDSA_SHA384: SHA-384 is computed by the console, then signed with CKM_ECDSA)"));
+                    : " (no CKM_ECDSA_SHA384: SHA-384 is computed by the console, then signed with CKM_ECDSA)")
+                    + (hsm.quirks().rsaOaepSha256() ? "" : "; RSA-OAEP only with SHA-1, so zone transport keys cannot be used"));
             out.println("Cards:");
             int cards = 0;
             try (Pkcs11Module cardModule = Pkcs11Module.load(profile.cardModule(), profile.moduleEnvironment())) {
-                for (SlotDescription slot : cardModule.slots()) {
+                List<SlotDescription> slots = new java.util.ArrayList<>(cardModule.slots());
+                slots.sort(java.util.Comparator.comparing(sd -> sd.token().map(TokenDescription::label).orElse("")));
+                for (SlotDescription slot : slots) {
                     if (slot.token().isEmpty() || slot.token().get().label().equals(profile.hsmToken())
                             || !slot.token().get().initialized()) {
                         continue;
