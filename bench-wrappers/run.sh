@@ -86,7 +86,8 @@ gcc -O2 -Wall -Wextra -std=gnu11 -I/usr/include/p11-kit-1 \
   -o "$here/c/build/p11bench" "$here/c/p11bench.c" -ldl -lpthread
 for project in iaik jdk; do
   log "building $project (mvn)"
-  mvn -q -B -Dstyle.color=never -f "$here/$project/pom.xml" compile >&2
+  # (Maven 3.8 emits stray ANSI resets even in batch mode: strip them)
+  mvn -q -B -f "$here/$project/pom.xml" compile 2>&1 | sed 's/\x1b\[[0-9;]*m//g' >&2
 done
 cp_iaik="$here/iaik/target/classes:$(cat "$here/iaik/target/classpath.txt")"
 cp_jdk="$here/jdk/target/classes:$(cat "$here/jdk/target/classpath.txt")"
