@@ -14,8 +14,9 @@
  * on stderr). The Java benchmarks in ../iaik and ../jdk follow the same method.
  *
  * Usage: p11bench [module-path]   (else $HSMC_PKCS11_MODULE, else SoftHSM2)
- * Env:   BENCH_TOKEN_LABEL (bench), BENCH_USER_PIN (123456), BENCH_ROUNDS (3),
- *        BENCH_ROUND_MS (1500), BENCH_WARMUP (3000 ops per thread),
+ * Env:   BENCH_TOKEN_LABEL (bench), BENCH_USER_PIN (123456),
+ *        BENCH_ROUNDS (3, at most 16), BENCH_ROUND_MS (1500),
+ *        BENCH_WARMUP (3000 ops per thread),
  *        BENCH_BREAKDOWN=1 to also print the mean latency of each call of a
  *        translation on stderr.
  *

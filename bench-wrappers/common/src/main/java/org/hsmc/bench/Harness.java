@@ -3,9 +3,11 @@ package org.hsmc.bench;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Collectors;
 
 /**
  * Timing harness shared by the Java wrapper benchmarks (compiled into both
@@ -84,7 +86,7 @@ public final class Harness implements AutoCloseable {
       rates[r] = Math.round(total * 1e9 / (end - start));
     }
     System.err.printf("[%s] %-36s rounds: %s%n", prefix, name,
-        Arrays.toString(rates).replaceAll("[\\[\\],]", ""));
+        Arrays.stream(rates).mapToObj(Long::toString).collect(Collectors.joining(" ")));
 
     long[] sorted = rates.clone();
     Arrays.sort(sorted);
@@ -108,7 +110,7 @@ public final class Harness implements AutoCloseable {
     for (Future<RoundResult> f : futures) {
       try {
         results.add(f.get());
-      } catch (java.util.concurrent.ExecutionException e) {
+      } catch (ExecutionException e) {
         throw e.getCause() instanceof Exception cause ? cause : e;
       }
     }
