@@ -1,0 +1,159 @@
+package org.hsmc.ceremony.custody;
+
+import org.hsmc.ceremony.audit.AuditEvent;
+import org.hsmc.ceremony.audit.AuditLog;
+import org.hsmc.ceremony.audit.AuditSigner;
+import org.hsmc.ceremony.audit.HsmAuditSigner;
+import org.hsmc.ceremony.audit.Outcome;
+import org.hsmc.ceremony.store.Store;
+import org.hsmc.pkcs11.KeyPairHandles;
+import org.hsmc.pkcs11.Session;
+import org.hsmc.pkcs11.Token;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Adopting an HSM token and putting it under M-of-N control, step by step as the people in the room
+ * do it: the officer logs in with the token's current user PIN; custodians are named and enrol their
+ * cards (each sets their own PIN); the console creates the audit signing key, draws a 32-byte
+ * credential from the HSM, splits it over the cards, stores the encrypted shares, and replaces the
+ * user PIN with the credential; then every card is presented once and opens its share; then the
+ * audit head is signed and the HSM logged out.
+ *
+ * <p>Crash safety: the shares are stored (as a pending card set) before C_SetPIN, and the set is
+ * activated after it. A crash before C_SetPIN leaves the old PIN in force and an inert pending set;
+ * a crash after it leaves the shares that open the HSM in the store.
+ */
+public final class Initialization {
+
+    private final Store store;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final SecureRandom random;
+    private final Token hsm;
+    private final String actor;
+    private CardSet cardSet;
+    private AuditSigner signer;
+
+    private Initialization(Store store, AuditLog audit, Clock clock, SecureRandom random, Token hsm, String actor) {
+        this.store = store;
+        this.audit = audit;
+        this.clock = clock;
+        this.random = random;
+        this.hsm = hsm;
+        this.actor = actor;
+    }
+
+    /** Starts: refuses an already initialised console or an unfit token, then logs in with the current PIN (the caller wipes it). */
+    public static Initialization begin(Store store, AuditLog audit, Clock clock, SecureRandom random, Token hsm,
+                                       char[] currentHsmPin, String actor) {
+        if (store.read(c -> CustodyRecords.activeCardSet(c, CardSetPurpose.ADMIN)).isPresent()) {
+            throw new CustodyException("This console is already initialised: an admin card set is active. To change"
+                    + " cards or custodians, run a re-share under a quorum.");
+        }
+        List<String> missing = hsm.capabilities().missingForHsm();
+        if (!missing.isEmpty()) {
+            throw new CustodyException("The token '" + hsm.label() + "' cannot be the console's HSM: it lacks " + missing + ".");
+        }
+        Credential.textLength(hsm.description().maxPinLength());
+        hsm.login(currentHsmPin);
+        audit.append(new AuditEvent(actor, "initialize.begin", Outcome.DONE, Map.of("hsm", hsm.label(),
+                "hsm_serial", hsm.description().serialNumber())));
+        return new Initialization(store, audit, clock, random, hsm, actor);
+    }
+
+    /** Names a person. */
+    public Custodian addCustodian(String name, Role role) {
+        Custodian p = new Custodian(UUID.randomUUID().toString(), name, role);
+        store.write(c -> {
+            CustodyRecords.insertCustodian(c, p, clock.instant());
+            audit.append(c, new AuditEvent(actor, "custodian.added", Outcome.DONE, Map.of("custodian", p.id(),
+                    "name", name, "role", role.name())));
+            return null;
+        });
+        return p;
+    }
+
+    /** The holder enrols their card and sets their own PIN (the caller wipes both PINs). */
+    public Card enrol(Custodian holder, Token card, char[] transportPin, char[] newPin) {
+        return CardAdministration.enrolCard(store, audit, clock, actor, holder, card, transportPin, newPin);
+    }
+
+    /**
+     * Creates the audit signing key, splits a fresh credential M-of-N over {@code cards}, and sets it
+     * as the HSM user PIN (the current PIN is needed once more; the caller wipes it).
+     */
+    public CardSet split(int m, List<Card> cards, char[] currentHsmPin) {
+        if (cardSet != null) {
+            throw new IllegalStateException("already split");
+        }
+        KeyPairHandles keys;
+        byte[] credential;
+        try (Session s = hsm.openSession()) {
+            keys = AuditKeys.find(s).orElseGet(() -> AuditKeys.create(s));
+            credential = s.random(Credential.BYTES);
+        }
+        signer = HsmAuditSigner.of(hsm, keys, AuditKeys.LABEL);
+        audit.registerSigner(signer);
+        char[] pin = null;
+        try {
+            CardSet pending = ShareDistribution.storePending(store, audit, clock, random, CardSetPurpose.ADMIN, credential, m,
+                    cards, actor);
+            pin = Credential.toPin(credential, hsm.description().maxPinLength());
+            hsm.setPin(currentHsmPin, pin);
+            audit.append(new AuditEvent(actor, "hsm.credential_set", Outcome.DONE, Map.of("hsm", hsm.label(),
+                    "card_set", pending.id())));
+            ShareDistribution.activate(store, audit, clock, pending, actor);
+            cardSet = new CardSet(pending.id(), pending.purpose(), pending.threshold(), pending.shareCount(), true);
+            return cardSet;
+        } finally {
+            Secrets.wipe(credential);
+            Secrets.wipe(pin);
+        }
+    }
+
+    /** The check pass: the holder presents the card and types the PIN; it must open its share. */
+    public void check(Token card, char[] pin) {
+        requireSplit();
+        ShareDistribution.check(store, audit, clock, cardSet, card, pin, actor);
+    }
+
+    /** Cards of the new set not yet checked. */
+    public List<String> unchecked() {
+        requireSplit();
+        return ShareDistribution.unchecked(store, cardSet);
+    }
+
+    /** Ends the ceremony: refuses while a card is unchecked; signs the audit head; logs the HSM out. */
+    public void finish() {
+        requireSplit();
+        List<String> left = unchecked();
+        if (!left.isEmpty()) {
+            throw new CustodyException("These cards have not been checked yet: " + left + ". Each holder must present"
+                    + " their card and PIN once before the ceremony may end.");
+        }
+        audit.append(new AuditEvent(actor, "initialize.done", Outcome.DONE, Map.of("card_set", cardSet.id(),
+                "threshold", Integer.toString(cardSet.threshold()), "cards", Integer.toString(cardSet.shareCount()))));
+        try {
+            audit.checkpoint(signer);
+        } finally {
+            hsm.logout();
+        }
+    }
+
+    /** Gives up before the split is in force: logs the HSM out and records it. */
+    public void abort(String reason) {
+        audit.append(new AuditEvent(actor, "initialize.aborted", Outcome.FAILED, Map.of("reason", reason)));
+        hsm.logout();
+    }
+
+    private void requireSplit() {
+        if (cardSet == null) {
+            throw new IllegalStateException("split the credential first");
+        }
+    }
+}
