@@ -40,6 +40,11 @@ public record KeyTemplate(String label, byte[] id, SecretKeyType type, int lengt
         return id.clone();
     }
 
+    /** The same template for a key of another length. */
+    public KeyTemplate withLength(int bytes) {
+        return new KeyTemplate(label, id, type, bytes, token, sensitive, extractable, usages);
+    }
+
     public boolean allows(KeyUsage usage) {
         return usages.contains(usage);
     }

@@ -28,10 +28,12 @@ public final class SoftHsmStore {
     public static final String HSM = "hsm";
     /** A second HSM token, for tests that change the user PIN or need an empty HSM. */
     public static final String HSM_SPARE = "hsm-spare";
+    /** A third HSM token, for a second console in the same test JVM (ceremony runs). */
+    public static final String HSM_B = "hsm-b";
     /** A token for the node side (bundle import). */
     public static final String NODE = "node";
-    /** Card tokens {@code card-01} … {@code card-08}. */
-    public static final int CARD_COUNT = 8;
+    /** Card tokens {@code card-01} … {@code card-16}. */
+    public static final int CARD_COUNT = 16;
 
     private static final String SO_PIN = "so-87654321";
     private static SoftHsmStore shared;
@@ -51,7 +53,7 @@ public final class SoftHsmStore {
     /** The store of this JVM, created on first use with every standard token. */
     public static synchronized SoftHsmStore shared() {
         if (shared == null) {
-            List<String> labels = new ArrayList<>(List.of(HSM, HSM_SPARE, NODE));
+            List<String> labels = new ArrayList<>(List.of(HSM, HSM_SPARE, HSM_B, NODE));
             for (int i = 1; i <= CARD_COUNT; i++) {
                 labels.add(cardLabel(i));
             }

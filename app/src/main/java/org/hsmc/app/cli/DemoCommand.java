@@ -70,11 +70,41 @@ final class DemoCommand implements Callable<Integer> {
         sheet.append("""
 
                 At the initialize ceremony the console replaces the HSM user PIN with a random credential split
-                over the cards, and each custodian replaces their card's transport PIN with their own.
+                over the cards, and each custodian replaces their card's transport PIN with their own. In the
+                rehearsal scripts (examples/ceremonies) the custodians choose these PINs:
+
+                """);
+        StringBuilder rehearsal = new StringBuilder("""
+                # Rehearsal PINs for the demo home and examples/ceremonies: public, never for real keys.
+                # Use with: hsmc ceremony run SCRIPT --rehearsal-pins THIS_FILE
+                hsm.pin=%s
+                quorum.cards=demo-card-1,demo-card-2,demo-card-3
+                """.formatted(demoUserPin(HSM_TOKEN)));
+        for (int i = 1; i <= CARDS; i++) {
+            sheet.append("%-16s %-8s %s%n".formatted(cardLabel(i), CUSTODIANS[i - 1], custodianPin(i)));
+            rehearsal.append("card.%s.transport=%s%ncard.%s.pin=%s%n".formatted(cardLabel(i), demoUserPin(cardLabel(i)),
+                    cardLabel(i), custodianPin(i)));
+        }
+        rehearsal.append("""
+                # the three demo components of zmk/bj-01/v1 (examples/ceremonies/07-import-zone-master-key.yaml)
+                component.zmk/bj-01/v1.1=1111111111111111111111111111111111111111111111111111111111111111
+                component.zmk/bj-01/v1.2=2222222222222222222222222222222222222222222222222222222222222222
+                component.zmk/bj-01/v1.3=4444444444444444444444444444444444444444444444444444444444444444
                 """);
         Files.writeString(home.resolve("demo-pins.txt"), sheet, StandardCharsets.UTF_8);
+        Files.writeString(home.resolve(REHEARSAL_PINS), rehearsal, StandardCharsets.UTF_8);
         out.println("Demo home created: " + home);
         out.println("Demo PIN sheet:    " + home.resolve("demo-pins.txt"));
+        out.println("Rehearse the ceremonies in order, for example:");
+        out.println("  bin/hsmc ceremony run examples/ceremonies/01-initialize.yaml --home " + home
+                + " --rehearsal-pins " + home.resolve(REHEARSAL_PINS));
+    }
+
+    static final String REHEARSAL_PINS = "rehearsal-pins.properties";
+    private static final String[] CUSTODIANS = {"Alice", "Bob", "Carol", "Dave", "Erin"};
+
+    private static String custodianPin(int i) {
+        return CUSTODIANS[i - 1].toLowerCase(java.util.Locale.ROOT) + "-" + String.valueOf(i).repeat(4);
     }
 
     static String cardLabel(int i) {

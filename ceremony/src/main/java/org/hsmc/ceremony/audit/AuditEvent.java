@@ -16,7 +16,8 @@ import java.util.TreeMap;
  * secret ({@code pin}, {@code puk}, {@code password}, {@code passphrase}, {@code secret},
  * {@code credential}, {@code share}, {@code component}, {@code plaintext}, {@code cleartext}), or that
  * contains {@code key_value}, {@code key_bytes} or {@code clear_key}, is refused; {@code share_index}
- * or {@code pin_tries_left} are fine.
+ * or {@code pin_tries_left} are fine. Words are split at {@code _}, {@code -}, {@code .} and camelCase
+ * ({@code newPin} ends in {@code pin}).
  */
 public record AuditEvent(String actor, String action, Outcome outcome, Map<String, String> details) {
 
@@ -54,7 +55,7 @@ public record AuditEvent(String actor, String action, Outcome outcome, Map<Strin
     }
 
     private static void refuseSecretName(String key, String action) {
-        String k = key.toLowerCase(Locale.ROOT);
+        String k = key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
         String[] words = k.split("[^a-z0-9]+");
         String last = words.length == 0 ? k : words[words.length - 1];
         if (SECRET_WORDS.contains(last) || k.contains("key_value") || k.contains("key_bytes") || k.contains("clear_key")) {

@@ -55,6 +55,7 @@ final class AuditExport {
 
         Writer(java.io.Writer out, String exportedAt) throws IOException {
             g = JSON.createGenerator(out);
+            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             g.setRootValueSeparator(new SerializedString("\n"));
             g.writeStartObject();
             g.writeStringField("format", FORMAT);
@@ -112,6 +113,7 @@ final class AuditExport {
             g.writeEndObject();
         }
 
+        /** Ends the last line and flushes; the caller closes the target. */
         @Override
         public void close() throws IOException {
             g.writeRaw('\n');

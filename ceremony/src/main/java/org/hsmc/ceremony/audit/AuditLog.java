@@ -394,6 +394,8 @@ public final class AuditLog {
                             }
                         }
                     }
+                    out.flush();
+                    channel.force(true);
                     Optional<AuditHead> head = last == null ? Optional.of(AuditHead.empty())
                             : last.hashRef().length == AuditFormat.HASH_BYTES ? Optional.of(last.head()) : Optional.empty();
                     return new AuditExportSummary(file, entries, checkpoints.size(), signers.size(), head);
@@ -401,7 +403,6 @@ public final class AuditLog {
                     throw new AuditLogException("The export file " + file + " could not be written: " + e.getMessage(), e);
                 }
             });
-            channel.force(true);
             done = true;
             LOG.info("audit log exported to {}: {} entries, {} checkpoints", file, summary.entries(), summary.checkpoints());
             return summary;

@@ -308,15 +308,16 @@ public final class AuditVerifier {
                     .append(pinned.isPresent() ? " with the public key you trust" : "")
                     .append(", the last at entry ").append(lastGood).append('.');
         }
+        long unsigned = lastSeq - Math.max(lastGood, 0);
+        if (unsigned > 0) {
+            m.append(' ').append(good == 0 ? "No entry is covered by a signed checkpoint."
+                    : (unsigned == 1 ? "The last entry is" : "The last " + unsigned + " entries are") + " covered by no signed checkpoint.");
+        }
         if (expected.isPresent()) {
             m.append(" The log holds the expected head (entry ").append(expected.get().seq()).append(").");
-        }
-        long unsigned = lastSeq - Math.max(lastGood, 0);
-        if (unsigned > 0 && (expected.isEmpty() || expected.get().seq() < lastSeq)) {
-            m.append(' ').append(good == 0 ? "No entry is covered by a signed checkpoint"
-                            : (unsigned == 1 ? "The last entry is" : "The last " + unsigned + " entries are") + " covered by no signed checkpoint")
-                    .append(": entries removed from the end would not show unless you give the expected head from the last"
-                            + " ceremony report.");
+        } else if (count > 0) {
+            m.append(" Entries removed from the end after the last checkpoint would not show: give the expected head from"
+                    + " the last ceremony report to rule that out.");
         }
         if (pinned.isEmpty() && good > 0) {
             m.append(" The signatures were checked with the public keys the log itself lists; give the audit public key"

@@ -80,6 +80,7 @@ final class DetailsJson {
         expect('"');
         StringBuilder sb = null;
         int start = i;
+        boolean surrogates = false;
         while (true) {
             if (i >= s.length()) {
                 throw new Unreadable("unterminated string");
@@ -87,9 +88,12 @@ final class DetailsJson {
             char c = s.charAt(i++);
             if (c == '"') {
                 String r = sb == null ? s.substring(start, i - 1) : sb.toString();
-                checkSurrogates(r);
+                if (surrogates) {
+                    checkSurrogates(r);
+                }
                 return r;
             }
+            surrogates |= Character.isSurrogate(c);
             if (c < 0x20) {
                 throw new Unreadable("raw control character at " + (i - 1));
             }
@@ -118,6 +122,7 @@ final class DetailsJson {
                             v = v * 16 + d;
                         }
                         sb.append((char) v);
+                        surrogates |= Character.isSurrogate((char) v);
                     }
                     default -> throw new Unreadable("bad escape \\" + e);
                 }

@@ -38,8 +38,20 @@ public final class QuorumSession implements AutoCloseable {
     /** Consecutive wrong PINs after which the console treats a card as locked, whatever the card itself does. */
     public static final int MAX_PIN_TRIES = 3;
 
-    /** An accepted card. */
-    public record Approval(String serial, Custodian holder) {
+    /**
+     * An accepted card. {@code signature} is the card's ECDSA P-256 signature (SHA-256, r‖s) over the
+     * plan it approved (the script's SHA-256), verified against the enrolled public key; empty when
+     * the quorum binds no plan.
+     */
+    public record Approval(String serial, Custodian holder, byte[] signature) {
+        public Approval {
+            signature = signature == null ? new byte[0] : signature.clone();
+        }
+
+        @Override
+        public byte[] signature() {
+            return signature.clone();
+        }
     }
 
     private final Store store;
@@ -128,6 +140,14 @@ public final class QuorumSession implements AutoCloseable {
      * approval, or throws {@link QuorumRefusal} (after writing its audit entry).
      */
     public Approval present(Token card, char[] pin) {
+        return present(card, pin, null);
+    }
+
+    /**
+     * As {@link #present(Token, char[])}, and the card signs {@code plan} (the script's SHA-256) while
+     * it is logged in, so that the approval is bound to exactly the plan that runs.
+     */
+    public Approval present(Token card, char[] pin, byte[] plan) {
         ensureOpen();
         if (isComplete()) {
             throw new CustodyException("The quorum already has its " + required() + " cards; no more are needed.");
@@ -166,6 +186,7 @@ public final class QuorumSession implements AutoCloseable {
             throw refuse(QuorumRefusal.Kind.LOCKED_CARD, serial, holder, OptionalInt.of(0), lockedMessage(serial, holder));
         }
         byte[] value;
+        byte[] signature = null;
         try {
             card.login(pin);
         } catch (PinIncorrectException wrong) {
@@ -185,6 +206,14 @@ public final class QuorumSession implements AutoCloseable {
                             "The card " + serial + " no longer holds its admin key '" + enrolled.keyLabel()
                                     + "'. It cannot approve; ask a security officer to replace it."));
             value = ShareCipher.decryptOnCard(s, key, share.encrypted(), cardSet.id(), serial, share.index());
+            if (plan != null) {
+                signature = s.sign(org.hsmc.pkcs11.EcdsaHash.SHA256, key, plan);
+                if (!verifies(enrolled.publicKey(), plan, signature)) {
+                    Secrets.wipe(value);
+                    throw refuse(QuorumRefusal.Kind.DAMAGED_SHARE, serial, holder, OptionalInt.empty(), "The card " + serial
+                            + " signed the plan with a key that is not the one enrolled. It cannot approve.");
+                }
+            }
         } catch (QuorumRefusal r) {
             throw r;
         } catch (CustodyException damaged) {
@@ -193,7 +222,7 @@ public final class QuorumSession implements AutoCloseable {
             card.logout();
         }
         shares.add(new SecretSharing.Share(share.index(), value));
-        Approval approval = new Approval(serial, holder);
+        Approval approval = new Approval(serial, holder, signature);
         approvals.add(approval);
         store.write(c -> {
             if (enrolled.failedPins() != 0) {
@@ -205,6 +234,17 @@ public final class QuorumSession implements AutoCloseable {
             return null;
         });
         return approval;
+    }
+
+    private static boolean verifies(java.security.PublicKey key, byte[] data, byte[] p1363) {
+        try {
+            java.security.Signature v = java.security.Signature.getInstance("SHA256withECDSAinP1363Format");
+            v.initVerify(key);
+            v.update(data);
+            return v.verify(p1363);
+        } catch (java.security.GeneralSecurityException e) {
+            return false;
+        }
     }
 
     private String lockedMessage(String serial, Custodian holder) {

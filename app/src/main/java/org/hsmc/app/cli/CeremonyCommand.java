@@ -1,0 +1,233 @@
+package org.hsmc.app.cli;
+
+import org.hsmc.ceremony.run.CeremonyEngine;
+import org.hsmc.ceremony.run.CeremonyRefusedException;
+import org.hsmc.ceremony.run.InitializeCeremony;
+import org.hsmc.ceremony.run.RunJournal;
+import org.hsmc.ceremony.run.RunRecord;
+import org.hsmc.ceremony.run.RunState;
+import org.hsmc.ceremony.run.StepRecord;
+import org.hsmc.ceremony.script.InitializeScript;
+import org.hsmc.ceremony.script.ParsedScript;
+import org.hsmc.ceremony.script.ScriptException;
+import org.hsmc.ceremony.script.ScriptParser;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code hsmc ceremony run|check|list|show|resume|abort}. */
+@Command(name = "ceremony", description = "Run ceremonies from reviewed scripts, and resolve interrupted runs.",
+        subcommands = {CeremonyCommand.Run.class, CeremonyCommand.Check.class, CeremonyCommand.ListRuns.class,
+                CeremonyCommand.Show.class, CeremonyCommand.Resume.class, CeremonyCommand.Abort.class})
+final class CeremonyCommand {
+
+    static ParsedScript parse(Path script, byte[] bytes) {
+        try {
+            return ScriptParser.parse(bytes, script.getFileName().toString());
+        } catch (ScriptException e) {
+            throw new Hsmc.UserError("The script is refused; nothing was changed.\n" + e.getMessage());
+        }
+    }
+
+    static byte[] read(Path script) {
+        try {
+            return Files.readAllBytes(script);
+        } catch (IOException e) {
+            throw new Hsmc.UserError("The script " + script + " cannot be read: " + e.getMessage());
+        }
+    }
+
+    static int exitFor(RunRecord r) {
+        return switch (r.state()) {
+            case COMPLETED -> Hsmc.EXIT_OK;
+            case ABORTED -> Hsmc.EXIT_ABORTED;
+            default -> Hsmc.EXIT_REFUSED;
+        };
+    }
+
+    @Command(name = "check", description = "Parse and validate a script without running it; print its SHA-256.")
+    static final class Check implements Callable<Integer> {
+        @Parameters(paramLabel = "SCRIPT")
+        Path script;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            byte[] bytes = read(script);
+            ParsedScript p = parse(script, bytes);
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(script.getFileName() + ": valid " + p.script().type().yamlName() + " script");
+            out.println("SHA-256: " + java.util.HexFormat.of().formatHex(p.sha256()));
+            return Hsmc.EXIT_OK;
+        }
+    }
+
+    @Command(name = "run", description = "Run a ceremony from its script: the quorum's cards sign the script's SHA-256,"
+            + " then every step runs and is journaled.")
+    static final class Run implements Callable<Integer> {
+        @Parameters(paramLabel = "SCRIPT", description = "The reviewed ceremony script (YAML).")
+        Path script;
+        @Mixin
+        HomeOption home = new HomeOption();
+        @Option(names = "--rehearsal-pins", paramLabel = "FILE", description = "Rehearsal only: read PINs (and typed"
+                + " components) from FILE instead of the terminal. The run and the audit log record it.")
+        Path rehearsalPins;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            byte[] bytes = read(script);
+            ParsedScript parsed = parse(script, bytes);
+            PrintWriter out = spec.commandLine().getOut();
+            try (ConsoleContext ctx = ConsoleContext.open(home.resolve())) {
+                out.println("Script " + script.getFileName() + " (" + parsed.script().type().yamlName() + "), SHA-256 "
+                        + java.util.HexFormat.of().formatHex(parsed.sha256()));
+                TerminalConsole console = new TerminalConsole(ctx, out,
+                        rehearsalPins == null ? null : new RehearsalPins(rehearsalPins));
+                RunRecord r;
+                try {
+                    if (parsed.script() instanceof InitializeScript) {
+                        r = new InitializeCeremony(ctx.store, ctx.audit, ctx.clock, new SecureRandom(), ctx.hsm(), ctx::card,
+                                ctx.profile.site()).run(parsed, bytes, console, rehearsalPins != null);
+                    } else {
+                        r = new CeremonyEngine(ctx.store, ctx.audit, ctx.clock, ctx.hsm(), ctx.profile.site())
+                                .run(parsed, bytes, console, rehearsalPins != null);
+                    }
+                } catch (CeremonyRefusedException e) {
+                    throw new Hsmc.UserError("The script does not fit this console; nothing was changed.\n" + e.getMessage());
+                }
+                out.println("Run " + r.id() + ": " + r.state() + (r.failure() == null ? "" : " (" + r.failure() + ")"));
+                out.println("Audit head: before " + r.auditHeadBefore() + ", after " + r.auditHeadAfter());
+                return exitFor(r);
+            }
+        }
+    }
+
+    @Command(name = "list", description = "Interrupted runs first, then the recent ones.")
+    static final class ListRuns implements Callable<Integer> {
+        @Mixin
+        HomeOption home = new HomeOption();
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try (ConsoleContext ctx = ConsoleContext.open(home.resolve())) {
+                RunJournal journal = new RunJournal(ctx.store, ctx.audit, ctx.clock);
+                List<RunRecord> interrupted = journal.interrupted();
+                List<RunRecord> recent = journal.recent(20);
+                PrintWriter out = spec.commandLine().getOut();
+                if (json) {
+                    out.println(Json.write(java.util.Map.of("interrupted", interrupted, "recent", recent)));
+                    return Hsmc.EXIT_OK;
+                }
+                if (!interrupted.isEmpty()) {
+                    out.println("INTERRUPTED (resolve with 'hsmc ceremony resume RUN' or 'hsmc ceremony abort RUN'):");
+                    interrupted.forEach(r -> out.println("  " + line(r)));
+                }
+                out.println("Recent runs:");
+                recent.forEach(r -> out.println("  " + line(r)));
+                return Hsmc.EXIT_OK;
+            }
+        }
+
+        private static String line(RunRecord r) {
+            return r.id() + "  " + r.type() + "  " + r.state() + "  " + r.startedAt() + "  " + r.title();
+        }
+    }
+
+    @Command(name = "show", description = "A run and its journaled steps.")
+    static final class Show implements Callable<Integer> {
+        @Parameters(paramLabel = "RUN")
+        String runId;
+        @Mixin
+        HomeOption home = new HomeOption();
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try (ConsoleContext ctx = ConsoleContext.open(home.resolve())) {
+                RunJournal journal = new RunJournal(ctx.store, ctx.audit, ctx.clock);
+                RunRecord r = journal.find(runId).orElseThrow(() -> new Hsmc.UserError("There is no run " + runId + "."));
+                List<StepRecord> steps = journal.steps(runId);
+                PrintWriter out = spec.commandLine().getOut();
+                if (json) {
+                    out.println(Json.write(java.util.Map.of("run", r, "steps", steps)));
+                    return Hsmc.EXIT_OK;
+                }
+                out.println(r.id() + "  " + r.type() + "  " + r.state() + "  " + r.title());
+                out.println("script " + r.source() + " SHA-256 " + r.scriptSha256());
+                steps.forEach(s -> out.printf("  [%d] %-8s %s%s%n", s.number(), s.state(), s.name(),
+                        s.result() == null ? "" : " — " + s.result()));
+                return Hsmc.EXIT_OK;
+            }
+        }
+    }
+
+    @Command(name = "resume", description = "Resume an interrupted run from its first step not done (a new quorum is formed).")
+    static final class Resume implements Callable<Integer> {
+        @Parameters(paramLabel = "RUN")
+        String runId;
+        @Mixin
+        HomeOption home = new HomeOption();
+        @Option(names = "--rehearsal-pins", paramLabel = "FILE", description = "Rehearsal only: PINs from FILE.")
+        Path rehearsalPins;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try (ConsoleContext ctx = ConsoleContext.open(home.resolve())) {
+                PrintWriter out = spec.commandLine().getOut();
+                TerminalConsole console = new TerminalConsole(ctx, out, rehearsalPins == null ? null : new RehearsalPins(rehearsalPins));
+                RunRecord r = new CeremonyEngine(ctx.store, ctx.audit, ctx.clock, ctx.hsm(), ctx.profile.site()).resume(runId, console);
+                out.println("Run " + r.id() + ": " + r.state() + (r.failure() == null ? "" : " (" + r.failure() + ")"));
+                return exitFor(r);
+            }
+        }
+    }
+
+    @Command(name = "abort", description = "Abort an interrupted run: a quorum destroys what the run left in the HSM"
+            + " that the store does not know, and the run is recorded ABORTED.")
+    static final class Abort implements Callable<Integer> {
+        @Parameters(paramLabel = "RUN")
+        String runId;
+        @Option(names = "--reason", required = true, description = "Why (recorded).")
+        String reason;
+        @Mixin
+        HomeOption home = new HomeOption();
+        @Option(names = "--rehearsal-pins", paramLabel = "FILE", description = "Rehearsal only: PINs from FILE.")
+        Path rehearsalPins;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try (ConsoleContext ctx = ConsoleContext.open(home.resolve())) {
+                PrintWriter out = spec.commandLine().getOut();
+                TerminalConsole console = new TerminalConsole(ctx, out, rehearsalPins == null ? null : new RehearsalPins(rehearsalPins));
+                RunRecord r = new CeremonyEngine(ctx.store, ctx.audit, ctx.clock, ctx.hsm(), ctx.profile.site()).abort(runId, console, reason);
+                out.println("Run " + r.id() + ": " + r.state() + (r.failure() == null ? "" : " (" + r.failure() + ")"));
+                return r.state() == RunState.ABORTED ? Hsmc.EXIT_OK : Hsmc.EXIT_REFUSED;
+            }
+        }
+    }
+}

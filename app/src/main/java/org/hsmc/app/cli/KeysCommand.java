@@ -1,0 +1,87 @@
+package org.hsmc.app.cli;
+
+import org.hsmc.ceremony.keys.InventoryFilter;
+import org.hsmc.ceremony.keys.KeyHierarchy;
+import org.hsmc.ceremony.keys.KeyIds;
+import org.hsmc.ceremony.keys.WorkingKey;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code hsmc keys}: the working-key inventory, filtered; never any key material. */
+@Command(name = "keys", description = "List working keys by zone, purpose, status and expiry (KCVs, versions, ceremonies; never key material).")
+final class KeysCommand implements Callable<Integer> {
+
+    @Mixin
+    HomeOption home = new HomeOption();
+    @Option(names = "--zone", description = "Only this zone.")
+    String zone;
+    @Option(names = "--purpose", description = "DEK, KEK or MAC.")
+    KeyIds.KeyPurposeName purpose;
+    @Option(names = "--status", description = "ACTIVE or REVOKED.")
+    String status;
+    @Option(names = "--expiring-within", paramLabel = "DAYS", description = "Only keys whose validity ends within DAYS.")
+    Integer expiringWithin;
+    @Option(names = "--due", paramLabel = "DAYS", description = "The keys due for rotation within DAYS (active, not yet rotated), soonest first.")
+    Integer due;
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        try (ConsoleContext ctx = ConsoleContext.open(home.resolve())) {
+            KeyHierarchy keys = new KeyHierarchy(ctx.store, ctx.audit, ctx.clock);
+            List<WorkingKey> list;
+            if (due != null) {
+                list = keys.dueForRotation(due);
+            } else {
+                InventoryFilter f = new InventoryFilter(zone, purpose, status == null ? null : status.toUpperCase(java.util.Locale.ROOT),
+                        expiringWithin == null ? null : Instant.now().plus(expiringWithin, ChronoUnit.DAYS));
+                list = keys.inventory(f);
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                out.println(Json.write(list.stream().map(KeysCommand::view).toList()));
+                return Hsmc.EXIT_OK;
+            }
+            out.printf("%-28s %-8s %-8s %-12s %-20s %-20s %-8s %s%n", "KEY", "ALG", "VERSION", "KCV", "VALID FROM", "VALID UNTIL",
+                    "STATUS", "RUN");
+            for (WorkingKey w : list) {
+                out.printf("%-28s %-8s %-8d %-12s %-20s %-20s %-8s %s%n", w.id(), w.algorithm(), w.version(), w.kcv(),
+                        w.validFrom(), w.validUntil(), w.status() + (w.supersededBy() != null ? "*" : ""), w.runId());
+            }
+            out.println(list.size() + " key(s)" + (list.stream().anyMatch(w -> w.supersededBy() != null)
+                    ? "; * = rotated, valid until its overlap ends" : ""));
+            return Hsmc.EXIT_OK;
+        }
+    }
+
+    static Map<String, Object> view(WorkingKey w) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", w.id());
+        m.put("zone", w.zone());
+        m.put("purpose", w.purpose().name());
+        m.put("algorithm", w.algorithm());
+        m.put("version", w.version());
+        m.put("kcv", w.kcv());
+        m.put("valid_from", w.validFrom().toString());
+        m.put("valid_until", w.validUntil().toString());
+        m.put("status", w.status());
+        m.put("superseded_by", w.supersededBy());
+        m.put("lmk_version", w.lmkVersion());
+        m.put("run", w.runId());
+        return m;
+    }
+}

@@ -1,0 +1,174 @@
+package org.hsmc.app.cli;
+
+import org.hsmc.ceremony.custody.QuorumRefusal;
+import org.hsmc.ceremony.custody.QuorumSession;
+import org.hsmc.ceremony.run.CeremonyConsole;
+import org.hsmc.ceremony.run.StepRecord;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The people in the room, on a terminal: PINs are read without echo (or, in a rehearsal, from the PIN
+ * file), steps and refusals are printed as they happen. Key components are never printed by the
+ * command line in a rehearsal; interactively each is shown once, for its holder only.
+ */
+final class TerminalConsole implements CeremonyConsole {
+
+    private final ConsoleContext ctx;
+    private final PrintWriter out;
+    private final RehearsalPins rehearsal;
+    private final Set<String> tried = new HashSet<>();
+    private int quorumCursor;
+
+    TerminalConsole(ConsoleContext ctx, PrintWriter out, RehearsalPins rehearsal) {
+        this.ctx = ctx;
+        this.out = out;
+        this.rehearsal = rehearsal;
+    }
+
+    @Override
+    public Optional<CardAndPin> nextCard(QuorumSession quorum) {
+        out.printf("Quorum for %s: %d of %d cards%n", quorum.operation(), quorum.approvals().size(), quorum.required());
+        out.flush();
+        if (rehearsal != null) {
+            List<String> order = rehearsal.quorumCards();
+            if (quorumCursor >= order.size()) {
+                out.println("The rehearsal PIN file lists no further card; the quorum stops here.");
+                return Optional.empty();
+            }
+            String label = order.get(quorumCursor++);
+            out.println("  card '" + label + "' presented (PIN from the rehearsal file)");
+            return Optional.of(new CardAndPin(ctx.card(label), rehearsal.get("card." + label + ".pin")));
+        }
+        List<String> present = ctx.cardLabels().stream().filter(l -> !tried.contains(l)).toList();
+        String label = ask("Insert your card; then type its label " + present + " (empty to stop): ");
+        if (label == null || label.isBlank()) {
+            return Optional.empty();
+        }
+        tried.add(label.trim());
+        char[] pin = secret("PIN for card '" + label.trim() + "': ");
+        return Optional.of(new CardAndPin(ctx.card(label.trim()), pin));
+    }
+
+    @Override
+    public void refused(QuorumRefusal refusal) {
+        out.println("  REFUSED (" + refusal.kind() + "): " + refusal.getMessage());
+        out.flush();
+    }
+
+    @Override
+    public void approved(QuorumSession.Approval approval, int have, int need) {
+        out.printf("  accepted: %s, card %s (%d of %d)%n", approval.holder().name(), approval.serial(), have, need);
+        out.flush();
+    }
+
+    @Override
+    public void step(int number, String name, StepRecord.State state, String result) {
+        switch (state) {
+            case STARTED -> out.printf("[%d] %s …%n", number, name);
+            case DONE -> out.printf("[%d] done: %s%n", number, result);
+            case FAILED -> out.printf("[%d] FAILED: %s%n", number, result);
+        }
+        out.flush();
+    }
+
+    @Override
+    public void progress(String step, long done, long total) {
+        if (total > 0) {
+            out.printf("      %s: %d of %d%n", step, done, total);
+            out.flush();
+        }
+    }
+
+    @Override
+    public void deliverComponent(ComponentDelivery d) {
+        out.printf("Component %d of %d of %s for %s: component KCV %s, key KCV %s%n", d.index(), d.count(), d.keyId(),
+                d.holder(), d.componentKcv(), d.combinedKcv());
+        if (rehearsal == null && System.console() != null) {
+            ask(d.holder() + " alone at the screen, press Enter to show the component once: ");
+            StringBuilder groups = new StringBuilder();
+            for (int i = 0; i < d.value().length; i += 2) {
+                groups.append(String.format("%02X%02X ", d.value()[i], d.value()[i + 1]));
+            }
+            out.println("    " + groups.toString().trim());
+            out.flush();
+            groups.setLength(0);
+            ask("Copy it onto the component form, then press Enter to clear it: ");
+            out.print("\033[2J\033[H");
+        } else {
+            out.println("    (rehearsal: the component is not shown; the console prints component forms)");
+        }
+        out.flush();
+    }
+
+    @Override
+    public char[] typeComponent(ComponentRequest r) {
+        if (rehearsal != null) {
+            return rehearsal.get("component." + r.keyId() + "." + r.index());
+        }
+        return secret("Component " + r.index() + " of " + r.count() + " of " + r.keyId() + " (64 hex digits, KCV "
+                + r.expectedKcv() + (r.attempt() > 1 ? ", attempt " + r.attempt() : "") + "): ");
+    }
+
+    @Override
+    public char[] hsmUserPin(String tokenLabel) {
+        return rehearsal != null ? rehearsal.get("hsm.pin") : secret("Current user PIN of the HSM token '" + tokenLabel + "': ");
+    }
+
+    @Override
+    public EnrolmentPins enrolmentPins(String custodian, String cardLabel) {
+        if (rehearsal != null) {
+            return new EnrolmentPins(rehearsal.get("card." + cardLabel + ".transport"), rehearsal.get("card." + cardLabel + ".pin"));
+        }
+        out.println(custodian + ", insert card '" + cardLabel + "'.");
+        char[] transport = secret("Transport PIN of the card: ");
+        while (true) {
+            char[] a = secret("Your new PIN: ");
+            char[] b = secret("Your new PIN again: ");
+            if (java.util.Arrays.equals(a, b)) {
+                java.util.Arrays.fill(b, '\0');
+                return new EnrolmentPins(transport, a);
+            }
+            java.util.Arrays.fill(a, '\0');
+            java.util.Arrays.fill(b, '\0');
+            out.println("The two PINs differ; type them again.");
+        }
+    }
+
+    @Override
+    public char[] checkPin(String custodian, String cardLabel) {
+        return rehearsal != null ? rehearsal.get("card." + cardLabel + ".pin")
+                : secret(custodian + ", insert card '" + cardLabel + "' and type its PIN: ");
+    }
+
+    private char[] secret(String prompt) {
+        java.io.Console c = System.console();
+        if (c == null) {
+            throw new Hsmc.UserError("There is no terminal to type a PIN on. Run the command in a terminal, or use"
+                    + " --rehearsal-pins FILE for a rehearsal.");
+        }
+        char[] v = c.readPassword("%s", prompt);
+        if (v == null) {
+            throw new Hsmc.UserError("No PIN was typed; the ceremony stops.");
+        }
+        return v;
+    }
+
+    private String ask(String prompt) {
+        out.print(prompt);
+        out.flush();
+        try {
+            return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,543 @@
+package org.hsmc.ceremony.run;
+
+import org.hsmc.ceremony.audit.AuditEvent;
+import org.hsmc.ceremony.audit.AuditLog;
+import org.hsmc.ceremony.audit.Outcome;
+import org.hsmc.ceremony.custody.CardSetPurpose;
+import org.hsmc.ceremony.custody.QuorumRefusal;
+import org.hsmc.ceremony.custody.QuorumSession;
+import org.hsmc.ceremony.keys.KeyException;
+import org.hsmc.ceremony.keys.KeyHierarchy;
+import org.hsmc.ceremony.keys.KeyIds;
+import org.hsmc.ceremony.keys.KeyRecords;
+import org.hsmc.ceremony.keys.WorkingKey;
+import org.hsmc.ceremony.script.CeremonyScript;
+import org.hsmc.ceremony.script.GenerateMasterKeyScript;
+import org.hsmc.ceremony.script.GenerateWorkingKeysScript;
+import org.hsmc.ceremony.script.GenerateZoneMasterKeyScript;
+import org.hsmc.ceremony.script.ImportZoneMasterKeyScript;
+import org.hsmc.ceremony.script.InitializeScript;
+import org.hsmc.ceremony.script.KeySelection;
+import org.hsmc.ceremony.script.ParsedScript;
+import org.hsmc.ceremony.script.PlannedKey;
+import org.hsmc.ceremony.script.RevokeScript;
+import org.hsmc.ceremony.script.RotateScript;
+import org.hsmc.ceremony.script.ScriptParser;
+import org.hsmc.ceremony.script.ZmkDelivery;
+import org.hsmc.ceremony.store.Store;
+import org.hsmc.pkcs11.Kcv;
+import org.hsmc.pkcs11.KeyHandle;
+import org.hsmc.pkcs11.Pkcs11Exception;
+import org.hsmc.pkcs11.Session;
+import org.hsmc.pkcs11.Token;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.X509EncodedKeySpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * Runs ceremonies from their scripts: checks the script against the store, records the run
+ * (PLANNED), forms the quorum whose cards sign the script's hash (QUORUM), opens the HSM, and runs
+ * the steps (STEPS), journaling each before and after, to COMPLETED, ABORTED or FAILED. The same
+ * engine drives the GUI wizard and the command line; {@link CeremonyConsole} is the people.
+ *
+ * <p>Every step is safe to repeat: it first looks for what an earlier attempt of the same run left
+ * (keys carry the run id), so an interrupted run can be resumed from its first step not DONE.
+ * Session objects die with the process; the only token object a run makes (the LMK) carries the run
+ * id in CKA_ID, and an abort or resume destroys it when the store does not know it.
+ */
+public final class CeremonyEngine {
+
+    /** Working keys per journaled step. */
+    static final int BATCH = 500;
+
+    private final Store store;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final Token hsm;
+    private final String site;
+    private final RunJournal journal;
+    private final KeyHierarchy keys;
+
+    public CeremonyEngine(Store store, AuditLog audit, Clock clock, Token hsm, String site) {
+        this.store = store;
+        this.audit = audit;
+        this.clock = clock;
+        this.hsm = hsm;
+        this.site = site;
+        this.journal = new RunJournal(store, audit, clock);
+        this.keys = new KeyHierarchy(store, audit, clock);
+    }
+
+    public RunJournal journal() {
+        return journal;
+    }
+
+    /** One step of a run: a name for people, and an action that is safe to repeat. */
+    private record Step(String name, StepAction action) {
+    }
+
+    @FunctionalInterface
+    private interface StepAction {
+        String run(Session hsm, CeremonyConsole console);
+    }
+
+    /**
+     * Checks {@code parsed} against the store and runs it. {@code rehearsalPins} records that PINs
+     * came from a file. Throws {@link CeremonyRefusedException} (audited, nothing else changed) when
+     * the script does not fit this console.
+     */
+    public RunRecord run(ParsedScript parsed, byte[] scriptBytes, CeremonyConsole console, boolean rehearsalPins) {
+        CeremonyScript script = parsed.script();
+        if (script instanceof InitializeScript) {
+            throw new IllegalArgumentException("initialize runs through InitializeCeremony");
+        }
+        audit.requireIntact();
+        List<String> problems = store.read(c -> Preconditions.check(c, script));
+        if (!problems.isEmpty()) {
+            audit.append(new AuditEvent(script.operator(), "run.refused", Outcome.REFUSED, Map.of("source", parsed.sourceName(),
+                    "script_sha256", hex(parsed.sha256()), "problems", String.join("; ", problems))));
+            throw new CeremonyRefusedException(parsed.sourceName(), problems);
+        }
+        String runId = UUID.randomUUID().toString();
+        journal.create(runId, script.type().yamlName(), script.title(), parsed.sourceName(), scriptBytes, hex(parsed.sha256()),
+                site, script.operator(), rehearsalPins);
+        return execute(runId, parsed, console);
+    }
+
+    /**
+     * Resumes an interrupted (or failed) run from its first step not DONE, with a new quorum. Steps
+     * that committed stay; a failed step runs again once its cause is fixed.
+     */
+    public RunRecord resume(String runId, CeremonyConsole console) {
+        RunRecord run = journal.find(runId).orElseThrow(() -> new IllegalArgumentException("There is no run " + runId + "."));
+        if (!run.state().isOpen() && run.state() != RunState.FAILED) {
+            throw new IllegalStateException("The run " + runId + " is " + run.state() + "; only an interrupted or failed run resumes.");
+        }
+        audit.requireIntact();
+        ParsedScript parsed = reparse(run);
+        audit.append(new AuditEvent(run.operator(), "run.resumed", Outcome.DONE, Map.of("run", runId)));
+        return execute(runId, parsed, console);
+    }
+
+    /**
+     * Aborts an interrupted run: with a quorum, destroys any token object the run made that the store
+     * does not know (found by the run id in CKA_ID), and records ABORTED. Keys the store already
+     * holds stay, as reported.
+     */
+    public RunRecord abort(String runId, CeremonyConsole console, String reason) {
+        RunRecord run = journal.find(runId).orElseThrow(() -> new IllegalArgumentException("There is no run " + runId + "."));
+        if (!run.state().isOpen() && run.state() != RunState.FAILED) {
+            throw new IllegalStateException("The run " + runId + " is " + run.state() + "; it cannot be aborted.");
+        }
+        try (QuorumSession q = formQuorum(runId, "abort-run", null, console)) {
+            if (q == null) {
+                return journal.find(runId).orElseThrow();
+            }
+            q.openHsm(hsm);
+            int destroyed;
+            try (Session s = hsm.openSession()) {
+                destroyed = cleanUpOrphans(s, runId);
+            }
+            journal.setState(runId, RunState.ABORTED, reason + (destroyed > 0 ? " (" + destroyed + " orphaned HSM object(s) destroyed)" : ""));
+        }
+        return journal.find(runId).orElseThrow();
+    }
+
+    private ParsedScript reparse(RunRecord run) {
+        byte[] bytes = journal.script(run.id());
+        ParsedScript parsed = ScriptParser.parse(bytes, run.source());
+        if (!hex(parsed.sha256()).equals(run.scriptSha256())) {
+            throw new IllegalStateException("The stored script of run " + run.id() + " no longer has its recorded SHA-256;"
+                    + " the store was altered. Verify the audit log.");
+        }
+        return parsed;
+    }
+
+    private RunRecord execute(String runId, ParsedScript parsed, CeremonyConsole console) {
+        CeremonyScript script = parsed.script();
+        List<Step> steps = steps(runId, script);
+        journal.setState(runId, RunState.QUORUM, null);
+        QuorumSession quorum = null;
+        try {
+            quorum = formQuorum(runId, script.type().yamlName(), parsed.sha256(), console);
+            if (quorum == null) {
+                return journal.find(runId).orElseThrow();
+            }
+            quorum.openHsm(hsm);
+            journal.setState(runId, RunState.STEPS, null);
+            List<StepRecord> journaled = journal.steps(runId);
+            try (Session s = hsm.openSession()) {
+                cleanUpOrphans(s, runId);
+                for (int i = 0; i < steps.size(); i++) {
+                    int number = i + 1;
+                    Step step = steps.get(i);
+                    boolean done = journaled.stream().anyMatch(r -> r.number() == number && r.state() == StepRecord.State.DONE);
+                    if (done) {
+                        console.step(number, step.name(), StepRecord.State.DONE, "done in an earlier attempt");
+                        continue;
+                    }
+                    journal.started(runId, number, step.name());
+                    console.step(number, step.name(), StepRecord.State.STARTED, null);
+                    String result;
+                    try {
+                        result = step.action().run(s, console);
+                    } catch (RuntimeException e) {
+                        String why = message(e);
+                        journal.failed(runId, number, why);
+                        console.step(number, step.name(), StepRecord.State.FAILED, why);
+                        throw e;
+                    }
+                    store.write(c -> {
+                        journal.done(c, runId, number, result);
+                        return null;
+                    });
+                    console.step(number, step.name(), StepRecord.State.DONE, result);
+                }
+            }
+            journal.setState(runId, RunState.COMPLETED, null);
+        } catch (RuntimeException e) {
+            journal.setState(runId, RunState.FAILED, message(e));
+            throw e;
+        } finally {
+            if (quorum != null) {
+                quorum.close();
+            }
+        }
+        return journal.find(runId).orElseThrow();
+    }
+
+    /** Forms the quorum; null when the operator stopped (the run is then ABORTED). */
+    private QuorumSession formQuorum(String runId, String operation, byte[] plan, CeremonyConsole console) {
+        QuorumSession q = QuorumSession.begin(store, audit, clock, CardSetPurpose.ADMIN, operation, "operator");
+        while (!q.isComplete()) {
+            Optional<CeremonyConsole.CardAndPin> next = console.nextCard(q);
+            if (next.isEmpty()) {
+                q.close();
+                journal.setState(runId, RunState.ABORTED, "the quorum was not formed (" + q.approvals().size() + " of "
+                        + q.required() + " cards)");
+                return null;
+            }
+            char[] pin = next.get().pin();
+            try {
+                QuorumSession.Approval a = q.present(next.get().card(), pin, plan);
+                if (plan != null) {
+                    store.write(c -> {
+                        journal.approval(c, runId, a.serial(), a.holder().id(), a.signature());
+                        return null;
+                    });
+                }
+                console.approved(a, q.approvals().size(), q.required());
+            } catch (QuorumRefusal r) {
+                console.refused(r);
+            } finally {
+                Arrays.fill(pin, '\0');
+            }
+        }
+        return q;
+    }
+
+    /** Destroys token objects whose CKA_ID is this run's id and that the store does not know. */
+    private int cleanUpOrphans(Session s, String runId) {
+        byte[] id = runId.getBytes(StandardCharsets.UTF_8);
+        Set<String> known = store.read(c -> KeyRecords.masterKeys(c).stream().map(m -> m.label()).collect(Collectors.toSet()));
+        int destroyed = 0;
+        for (KeyHandle.KeyClass kc : KeyHandle.KeyClass.values()) {
+            for (KeyHandle h : s.findKeysById(kc, id)) {
+                String label = s.label(h);
+                if (label == null || !known.contains(label)) {
+                    s.destroy(h);
+                    destroyed++;
+                    audit.append(new AuditEvent(AuditLog.CONSOLE, "hsm.orphan_destroyed", Outcome.DONE, Map.of("run", runId,
+                            "label", label == null ? "" : label)));
+                }
+            }
+        }
+        return destroyed;
+    }
+
+    // ------------------------------------------------------------------ the steps of each type
+
+    private List<Step> steps(String runId, CeremonyScript script) {
+        return switch (script) {
+            case GenerateMasterKeyScript s -> masterKeySteps(runId, s);
+            case GenerateZoneMasterKeyScript s -> zoneMasterKeySteps(runId, s);
+            case ImportZoneMasterKeyScript s -> importZoneMasterKeySteps(runId, s);
+            case GenerateWorkingKeysScript s -> workingKeySteps(runId, s);
+            case RotateScript s -> List.of(new Step("rotate keys due within " + s.dueWithinDays() + " days", (hsm, console) -> {
+                List<WorkingKey> made = keys.rotate(hsm, s.zone(), Duration.ofDays(s.dueWithinDays()),
+                        Duration.ofDays(s.overlapDays()), Duration.ofDays(s.validityDays()), runId);
+                return made.size() + " new key version(s): " + made.stream().map(WorkingKey::id).limit(20).collect(Collectors.joining(", "));
+            }));
+            case RevokeScript s -> List.of(new Step("revoke " + (s.keys() instanceof KeySelection.All ? "zone " + s.zone()
+                    : ((KeySelection.Listed) s.keys()).ids().size() + " key(s)"), (hsm, console) -> {
+                boolean already = store.read(c -> {
+                    try (var ps = c.prepareStatement("SELECT 1 FROM incident WHERE run_id = ?")) {
+                        ps.setString(1, runId);
+                        try (var rs = ps.executeQuery()) {
+                            return rs.next();
+                        }
+                    }
+                });
+                if (already) {
+                    return "already revoked by this run";
+                }
+                int n = keys.revoke(s.zone(), s.keys() instanceof KeySelection.Listed l ? l.ids() : null, s.reason(), s.incident(), runId);
+                return n + " key(s) revoked, incident " + s.incident();
+            }));
+            case InitializeScript s -> throw new IllegalArgumentException("initialize runs through InitializeCeremony");
+        };
+    }
+
+    private List<Step> masterKeySteps(String runId, GenerateMasterKeyScript s) {
+        List<Step> steps = new ArrayList<>();
+        steps.add(new Step("create " + KeyIds.masterKey(s.version()) + " in the HSM", (hsm, console) -> {
+            var existing = store.read(c -> KeyRecords.masterKey(c, s.version()));
+            if (existing.isPresent()) {
+                return "already created by this run, KCV " + existing.get().kcv();
+            }
+            var k = keys.createMasterKey(hsm, s.version(), runId);
+            return k.label() + " KCV " + k.kcv() + " (" + k.status().toLowerCase(Locale.ROOT) + ")";
+        }));
+        if (s.rotate()) {
+            steps.add(new Step("re-wrap the inventory under " + KeyIds.masterKey(s.version()), (hsm, console) -> {
+                var k = store.read(c -> KeyRecords.masterKey(c, s.version())).orElseThrow();
+                if ("ACTIVE".equals(k.status())) {
+                    return "already re-wrapped";
+                }
+                int n = keys.rotateMasterKey(hsm, s.version(), done -> console.progress("re-wrap", done, -1));
+                return n + " key(s) re-wrapped, every KCV proved";
+            }));
+        }
+        return steps;
+    }
+
+    private Step registerZone(String runId, String zone, String name) {
+        return new Step("register zone " + zone, (hsm, console) -> {
+            var z = store.read(c -> KeyRecords.zone(c, zone));
+            if (z.isPresent()) {
+                return "already registered";
+            }
+            keys.registerZone(zone, name, runId);
+            return "zone " + zone + " registered";
+        });
+    }
+
+    private List<Step> zoneMasterKeySteps(String runId, GenerateZoneMasterKeyScript s) {
+        String zone = s.zone().id();
+        Step make = switch (s.delivery()) {
+            case ZmkDelivery.Components comps -> new Step("make " + KeyIds.zoneMasterKey(zone, s.version()) + " from "
+                    + comps.count() + " components and hand them over", (hsm, console) -> {
+                var done = store.read(c -> KeyRecords.zoneKeys(c, zone)).stream().filter(z -> z.version() == s.version()).findFirst();
+                if (done.isPresent()) {
+                    return "already made, KCV " + done.get().kcv();
+                }
+                List<byte[]> components = KeyHierarchy.drawComponents(hsm, comps.count(), 32);
+                try {
+                    byte[] combined = new byte[32];
+                    for (byte[] comp : components) {
+                        for (int i = 0; i < 32; i++) {
+                            combined[i] ^= comp[i];
+                        }
+                    }
+                    String combinedKcv = Kcv.ofClearAesKey(combined).hex();
+                    Arrays.fill(combined, (byte) 0);
+                    for (int i = 0; i < components.size(); i++) {
+                        String holder = comps.holders().get(i);
+                        console.deliverComponent(new CeremonyConsole.ComponentDelivery(runId, zone,
+                                KeyIds.zoneMasterKey(zone, s.version()), s.version(), i + 1, components.size(), holder,
+                                components.get(i), Kcv.ofClearAesKey(components.get(i)).hex(), combinedKcv));
+                        audit.append(new AuditEvent(holder, "zmk.component_delivered", Outcome.DONE, Map.of("key",
+                                KeyIds.zoneMasterKey(zone, s.version()), "component_no", (i + 1) + " of " + components.size(),
+                                "component_kcv", Kcv.ofClearAesKey(components.get(i)).hex(), "run", runId)));
+                    }
+                    var stored = keys.storeZmkFromComponents(hsm, zone, s.version(), components, runId);
+                    return stored.id() + " KCV " + stored.kcv() + ", " + components.size() + " components handed over";
+                } finally {
+                    components.forEach(b -> Arrays.fill(b, (byte) 0));
+                }
+            });
+            case ZmkDelivery.TransportKey tk -> new Step("register the transport key of zone " + zone, (hsm, console) -> {
+                var done = store.read(c -> KeyRecords.zoneKeys(c, zone)).stream().filter(z -> z.version() == s.version()).findFirst();
+                if (done.isPresent()) {
+                    return "already registered, fingerprint " + done.get().kcv();
+                }
+                var stored = keys.storeTransportKey(zone, s.version(), readRsaPem(Path.of(tk.path())), runId);
+                return stored.id() + " fingerprint " + stored.kcv();
+            });
+        };
+        return List.of(registerZone(runId, zone, s.zone().name()), make);
+    }
+
+    private List<Step> importZoneMasterKeySteps(String runId, ImportZoneMasterKeyScript s) {
+        String zone = s.zone().id();
+        String keyId = KeyIds.zoneMasterKey(zone, s.version());
+        Step type = new Step("type " + s.componentKcvs().size() + " components of " + keyId, (hsm, console) -> {
+            var done = store.read(c -> KeyRecords.zoneKeys(c, zone)).stream().filter(z -> z.version() == s.version()).findFirst();
+            if (done.isPresent()) {
+                return "already imported, KCV " + done.get().kcv();
+            }
+            List<byte[]> components = new ArrayList<>();
+            try {
+                for (int i = 0; i < s.componentKcvs().size(); i++) {
+                    components.add(typedComponent(console, runId, zone, keyId, i, s.componentKcvs()));
+                }
+                byte[] combined = new byte[32];
+                for (byte[] comp : components) {
+                    for (int j = 0; j < 32; j++) {
+                        combined[j] ^= comp[j];
+                    }
+                }
+                String kcv = Kcv.ofClearAesKey(combined).hex();
+                Arrays.fill(combined, (byte) 0);
+                if (!kcv.equals(s.kcv())) {
+                    audit.append(new AuditEvent(AuditLog.CONSOLE, "zmk.import_refused", Outcome.REFUSED, Map.of("key", keyId,
+                            "expected_kcv", s.kcv(), "actual_kcv", kcv, "run", runId)));
+                    throw new KeyException("The combined key has KCV " + kcv + ", not the " + s.kcv() + " the script expects."
+                            + " Each component matched its own KCV, so the script's combined KCV or a component sheet is wrong."
+                            + " Nothing was stored.");
+                }
+                var stored = keys.storeZmkFromComponents(hsm, zone, s.version(), components, runId);
+                return stored.id() + " imported, KCV " + stored.kcv();
+            } finally {
+                components.forEach(b -> Arrays.fill(b, (byte) 0));
+            }
+        });
+        return List.of(registerZone(runId, zone, s.zone().name()), type);
+    }
+
+    /** Asks for component {@code i} until it matches its KCV (3 attempts), refusing each mismatch. */
+    private byte[] typedComponent(CeremonyConsole console, String runId, String zone, String keyId, int i, List<String> kcvs) {
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            char[] typed = console.typeComponent(new CeremonyConsole.ComponentRequest(zone, keyId, i + 1, kcvs.size(),
+                    kcvs.get(i), attempt));
+            byte[] value = null;
+            try {
+                value = parseHex(typed);
+                if (value == null || value.length != 32) {
+                    audit.append(new AuditEvent(AuditLog.CONSOLE, "zmk.component_refused", Outcome.REFUSED, Map.of("key", keyId,
+                            "component_no", Integer.toString(i + 1), "reason", "not 64 hex digits", "run", runId)));
+                    Arrays.fill(value == null ? new byte[0] : value, (byte) 0);
+                    value = null;
+                    continue;
+                }
+                String kcv = Kcv.ofClearAesKey(value).hex();
+                if (kcv.equals(kcvs.get(i))) {
+                    audit.append(new AuditEvent(AuditLog.CONSOLE, "zmk.component_accepted", Outcome.DONE, Map.of("key", keyId,
+                            "component_no", Integer.toString(i + 1), "kcv", kcv, "run", runId)));
+                    byte[] ok = value;
+                    value = null;
+                    return ok;
+                }
+                audit.append(new AuditEvent(AuditLog.CONSOLE, "zmk.component_refused", Outcome.REFUSED, Map.of("key", keyId,
+                        "component_no", Integer.toString(i + 1), "reason", "KCV " + kcv + " does not match " + kcvs.get(i),
+                        "run", runId)));
+            } finally {
+                Arrays.fill(typed, '\0');
+                if (value != null) {
+                    Arrays.fill(value, (byte) 0);
+                }
+            }
+        }
+        throw new KeyException("Component " + (i + 1) + " of " + keyId + " did not match its KCV " + kcvs.get(i)
+                + " in 3 attempts. Check the component sheet; nothing was stored.");
+    }
+
+    /** 64 hex digits (spaces allowed) to bytes, or null. The caller wipes both. */
+    static byte[] parseHex(char[] typed) {
+        int digits = 0;
+        for (char ch : typed) {
+            if (ch != ' ') {
+                if (Character.digit(ch, 16) < 0) {
+                    return null;
+                }
+                digits++;
+            }
+        }
+        if (digits % 2 != 0) {
+            return null;
+        }
+        byte[] out = new byte[digits / 2];
+        int n = 0;
+        int hi = -1;
+        for (char ch : typed) {
+            if (ch == ' ') {
+                continue;
+            }
+            int d = Character.digit(ch, 16);
+            if (hi < 0) {
+                hi = d;
+            } else {
+                out[n++] = (byte) ((hi << 4) | d);
+                hi = -1;
+            }
+        }
+        return out;
+    }
+
+    private List<Step> workingKeySteps(String runId, GenerateWorkingKeysScript s) {
+        List<PlannedKey> planned = s.plannedKeys();
+        List<Step> steps = new ArrayList<>();
+        for (int from = 0; from < planned.size(); from += BATCH) {
+            List<PlannedKey> batch = planned.subList(from, Math.min(planned.size(), from + BATCH));
+            int first = from + 1;
+            int last = from + batch.size();
+            steps.add(new Step("generate working keys " + first + "–" + last + " of " + planned.size() + " for zone " + s.zone(),
+                    (hsm, console) -> {
+                        List<KeyHierarchy.WorkingKeyRequest> todo = new ArrayList<>();
+                        for (PlannedKey k : batch) {
+                            KeyIds.KeyPurposeName p = KeyIds.KeyPurposeName.valueOf(k.purpose().name());
+                            String id = KeyIds.workingKey(s.zone(), p, k.version());
+                            if (store.read(c -> KeyRecords.workingKey(c, id)).isEmpty()) {
+                                todo.add(new KeyHierarchy.WorkingKeyRequest(p, k.algorithm().yamlName(), k.version(),
+                                        k.validFrom(), k.validUntil()));
+                            }
+                        }
+                        List<WorkingKey> made = todo.isEmpty() ? List.of() : keys.generateWorkingKeys(hsm, s.zone(), todo, runId);
+                        console.progress("working keys", last, planned.size());
+                        return made.size() + " key(s) made" + (made.size() < batch.size()
+                                ? ", " + (batch.size() - made.size()) + " made in an earlier attempt" : "");
+                    }));
+        }
+        return steps;
+    }
+
+    private static RSAPublicKey readRsaPem(Path path) {
+        try {
+            String pem = Files.readString(path, StandardCharsets.US_ASCII);
+            String b64 = pem.replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "").replaceAll("\\s", "");
+            return (RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(b64)));
+        } catch (java.io.IOException e) {
+            throw new KeyException("The transport key file " + path + " cannot be read: " + e.getMessage(), e);
+        } catch (java.security.GeneralSecurityException | IllegalArgumentException | ClassCastException e) {
+            throw new KeyException("The file " + path + " is not an RSA public key in PEM (-----BEGIN PUBLIC KEY-----).", e);
+        }
+    }
+
+    private static String message(RuntimeException e) {
+        if (e instanceof Pkcs11Exception p) {
+            return p.userMessage() + (p.ckrName().isEmpty() ? "" : " [" + p.ckrName() + "]");
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    static String hex(byte[] b) {
+        return HexFormat.of().formatHex(b);
+    }
+}

@@ -1,0 +1,153 @@
+package org.hsmc.ceremony.run;
+
+import org.hsmc.ceremony.keys.KeyIds;
+import org.hsmc.ceremony.keys.KeyRecords;
+import org.hsmc.ceremony.keys.WorkingKey;
+import org.hsmc.ceremony.keys.Zone;
+import org.hsmc.ceremony.script.CeremonyScript;
+import org.hsmc.ceremony.script.GenerateMasterKeyScript;
+import org.hsmc.ceremony.script.GenerateWorkingKeysScript;
+import org.hsmc.ceremony.script.GenerateZoneMasterKeyScript;
+import org.hsmc.ceremony.script.ImportZoneMasterKeyScript;
+import org.hsmc.ceremony.script.InitializeScript;
+import org.hsmc.ceremony.script.KeySelection;
+import org.hsmc.ceremony.script.PlannedKey;
+import org.hsmc.ceremony.script.RevokeScript;
+import org.hsmc.ceremony.script.RotateScript;
+import org.hsmc.ceremony.script.ZmkDelivery;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The checks of a valid script against this console's store, before anything touches the HSM: zones
+ * that must (or must not) exist, versions and labels already in use, holders that are not known.
+ */
+final class Preconditions {
+
+    private Preconditions() {
+    }
+
+    static List<String> check(Connection c, CeremonyScript script) throws SQLException {
+        List<String> p = new ArrayList<>();
+        boolean initialised = adminSetActive(c);
+        if (!(script instanceof InitializeScript) && !initialised) {
+            p.add("ceremony: this console has not been initialised; run the initialize ceremony first");
+        }
+        switch (script) {
+            case InitializeScript s -> {
+                if (initialised) {
+                    p.add("ceremony: this console is already initialised; custodians and cards change by a re-share");
+                }
+            }
+            case GenerateMasterKeyScript s -> {
+                int highest = KeyRecords.masterKeys(c).stream().mapToInt(m -> m.version()).max().orElse(0);
+                if (s.version() <= highest) {
+                    p.add("version: LMK version " + s.version() + " exists or is below the highest (" + highest
+                            + "); use " + (highest + 1) + " or more");
+                }
+                if (s.rotate() && KeyRecords.activeMasterKey(c).isEmpty()) {
+                    p.add("rotate: there is no LMK yet to rotate from; set rotate: false for the first LMK");
+                }
+                if (!s.rotate() && KeyRecords.activeMasterKey(c).isPresent()) {
+                    p.add("rotate: an LMK is active; a new version must re-wrap the inventory (rotate: true)");
+                }
+            }
+            case GenerateZoneMasterKeyScript s -> {
+                newZone(c, s.zone().id(), p);
+                requireLmk(c, p);
+                if (s.delivery() instanceof ZmkDelivery.Components comps) {
+                    for (int i = 0; i < comps.holders().size(); i++) {
+                        if (!custodianNamed(c, comps.holders().get(i))) {
+                            p.add("component_holders[" + i + "]: '" + comps.holders().get(i) + "' is not a custodian of this console");
+                        }
+                    }
+                }
+            }
+            case ImportZoneMasterKeyScript s -> {
+                newZone(c, s.zone().id(), p);
+                requireLmk(c, p);
+            }
+            case GenerateWorkingKeysScript s -> {
+                Optional<Zone> z = activeZone(c, s.zone(), "zone", p);
+                requireLmk(c, p);
+                if (z.isPresent()) {
+                    if (KeyRecords.activeZoneKey(c, s.zone()).isEmpty()) {
+                        p.add("zone: the zone '" + s.zone() + "' has no zone master key or transport key yet");
+                    }
+                    for (PlannedKey k : s.plannedKeys()) {
+                        String id = KeyIds.workingKey(s.zone(), KeyIds.KeyPurposeName.valueOf(k.purpose().name()), k.version());
+                        if (KeyRecords.workingKey(c, id).isPresent()) {
+                            p.add("keys: the key " + id + " already exists; a key label is never reused");
+                        }
+                    }
+                }
+            }
+            case RotateScript s -> {
+                if (!"*".equals(s.zone())) {
+                    activeZone(c, s.zone(), "zone", p);
+                }
+                requireLmk(c, p);
+            }
+            case RevokeScript s -> {
+                Optional<Zone> z = KeyRecords.zone(c, s.zone());
+                if (z.isEmpty()) {
+                    p.add("zone: the zone '" + s.zone() + "' does not exist");
+                } else if (s.keys() instanceof KeySelection.Listed listed) {
+                    for (int i = 0; i < listed.ids().size(); i++) {
+                        Optional<WorkingKey> w = KeyRecords.workingKey(c, listed.ids().get(i));
+                        if (w.isEmpty()) {
+                            p.add("keys[" + i + "]: there is no key " + listed.ids().get(i));
+                        } else if (!w.get().zone().equals(s.zone())) {
+                            p.add("keys[" + i + "]: the key " + listed.ids().get(i) + " belongs to zone " + w.get().zone());
+                        }
+                    }
+                }
+            }
+        }
+        return p;
+    }
+
+    private static void newZone(Connection c, String zone, List<String> p) throws SQLException {
+        if (KeyRecords.zone(c, zone).isPresent()) {
+            p.add("zone.id: the zone '" + zone + "' already exists; a zone is registered once");
+        }
+    }
+
+    private static Optional<Zone> activeZone(Connection c, String zone, String path, List<String> p) throws SQLException {
+        Optional<Zone> z = KeyRecords.zone(c, zone);
+        if (z.isEmpty()) {
+            p.add(path + ": the zone '" + zone + "' does not exist; register it with generate-zone-master-key");
+        } else if (!"ACTIVE".equals(z.get().status())) {
+            p.add(path + ": the zone '" + zone + "' is revoked");
+        }
+        return z;
+    }
+
+    private static void requireLmk(Connection c, List<String> p) throws SQLException {
+        if (KeyRecords.activeMasterKey(c).isEmpty()) {
+            p.add("ceremony: there is no master key yet; run generate-master-key first");
+        }
+    }
+
+    private static boolean adminSetActive(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM card_set WHERE purpose = 'ADMIN' AND activated_at IS NOT NULL"
+                + " AND retired_at IS NULL"); ResultSet rs = ps.executeQuery()) {
+            return rs.next();
+        }
+    }
+
+    private static boolean custodianNamed(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM custodian WHERE name = ? AND departed_at IS NULL")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+}

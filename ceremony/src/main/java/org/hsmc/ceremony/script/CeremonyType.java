@@ -1,0 +1,49 @@
+package org.hsmc.ceremony.script;
+
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** The kinds of ceremony, with the names a script gives them in its {@code ceremony} field. */
+public enum CeremonyType {
+    /** Put the HSM under M-of-N control of the admin cards. */
+    INITIALIZE("initialize"),
+    /** Generate a new local master key (LMK) version. */
+    GENERATE_MASTER_KEY("generate-master-key"),
+    /** Create a zone and generate its zone master key, as components or for its transport key. */
+    GENERATE_ZONE_MASTER_KEY("generate-zone-master-key"),
+    /** Create a zone and import its zone master key from typed components. */
+    IMPORT_ZONE_MASTER_KEY("import-zone-master-key"),
+    /** Generate working keys of a zone. */
+    GENERATE_WORKING_KEYS("generate-working-keys"),
+    /** Make new versions of working keys that are due. */
+    ROTATE("rotate"),
+    /** Revoke keys of a zone. */
+    REVOKE("revoke");
+
+    private final String yamlName;
+
+    CeremonyType(String yamlName) {
+        this.yamlName = yamlName;
+    }
+
+    /** The name as a script writes it, e.g. {@code generate-working-keys}. */
+    public String yamlName() {
+        return yamlName;
+    }
+
+    /** The type a script names, exactly as written (case matters). */
+    public static Optional<CeremonyType> fromYamlName(String name) {
+        return Arrays.stream(values()).filter(t -> t.yamlName.equals(name)).findFirst();
+    }
+
+    /** "initialize, generate-master-key, …, rotate or revoke", for messages. */
+    static String allowedNames() {
+        return Names.orList(Arrays.stream(values()).map(CeremonyType::yamlName).collect(Collectors.toList()));
+    }
+
+    @Override
+    public String toString() {
+        return yamlName;
+    }
+}
