@@ -398,8 +398,10 @@ public final class KeyHierarchy {
     }
 
     /**
-     * Rotation: for each active key of the zone(s) whose validity ends within {@code dueWithin}, a new
-     * version valid from now for {@code validity}; the old version stays valid until now + overlap.
+     * Rotation: for each active, not yet rotated key of the zone(s) whose validity ends within
+     * {@code dueWithin}, a new version valid from now (or from the old key's start, if that is later)
+     * for {@code validity}; the old version stays valid until the new one's start plus {@code overlap}
+     * (never longer than it already was).
      */
     public List<WorkingKey> rotate(Session hsm, String zoneOrAll, java.time.Duration dueWithin, java.time.Duration overlap,
                                    java.time.Duration validity, String runId) {
@@ -412,19 +414,26 @@ public final class KeyHierarchy {
         for (Map.Entry<String, List<WorkingKey>> e : byZone.entrySet()) {
             Map<KeyIds.KeyPurposeName, Integer> next = new LinkedHashMap<>();
             List<WorkingKeyRequest> requests = new ArrayList<>();
+            List<Instant> oldUntil = new ArrayList<>();
             for (WorkingKey old : e.getValue()) {
                 int v = next.computeIfAbsent(old.purpose(), p -> store.read(c -> KeyRecords.maxVersion(c, e.getKey(), p))) + 1;
                 next.put(old.purpose(), v);
-                requests.add(new WorkingKeyRequest(old.purpose(), old.algorithm(), v, now, now.plus(validity)));
+                Instant start = old.validFrom().isAfter(now) ? old.validFrom() : now;
+                requests.add(new WorkingKeyRequest(old.purpose(), old.algorithm(), v, start, start.plus(validity)));
+                Instant until = start.plus(overlap);
+                if (!until.isAfter(old.validFrom())) {
+                    until = old.validFrom().plusSeconds(1);
+                }
+                oldUntil.add(until.isBefore(old.validUntil()) ? until : old.validUntil());
             }
             List<WorkingKey> fresh = generateWorkingKeys(hsm, e.getKey(), requests, runId);
             store.write(c -> {
                 for (int i = 0; i < fresh.size(); i++) {
                     WorkingKey old = e.getValue().get(i);
-                    KeyRecords.supersede(c, old.id(), fresh.get(i).id(), now.plus(overlap));
+                    KeyRecords.supersede(c, old.id(), fresh.get(i).id(), oldUntil.get(i));
                     audit.append(c, new AuditEvent(AuditLog.CONSOLE, "working_key.rotated", Outcome.DONE, Map.of("old", old.id(),
-                            "new", fresh.get(i).id(), "old_valid_until", now.plus(overlap).isBefore(old.validUntil())
-                                    ? now.plus(overlap).toString() : old.validUntil().toString(), "run", runId)));
+                            "new", fresh.get(i).id(), "old_valid_until", oldUntil.get(i).toString(),
+                            "new_valid_from", fresh.get(i).validFrom().toString(), "run", runId)));
                 }
                 return null;
             });

@@ -385,10 +385,16 @@ public final class CeremonyEngine {
         return List.of(registerZone(runId, zone, s.zone().name()), make);
     }
 
+    /**
+     * One step: the components are typed and checked (each against its KCV, then the combination
+     * against the key's KCV) before anything is written, so a wrong component changes nothing but
+     * the audit log; then the zone is registered and the ZMK stored.
+     */
     private List<Step> importZoneMasterKeySteps(String runId, ImportZoneMasterKeyScript s) {
         String zone = s.zone().id();
         String keyId = KeyIds.zoneMasterKey(zone, s.version());
-        Step type = new Step("type " + s.componentKcvs().size() + " components of " + keyId, (hsm, console) -> {
+        Step type = new Step("type and check " + s.componentKcvs().size() + " components of " + keyId
+                + ", register zone " + zone + " and store the key", (hsm, console) -> {
             var done = store.read(c -> KeyRecords.zoneKeys(c, zone)).stream().filter(z -> z.version() == s.version()).findFirst();
             if (done.isPresent()) {
                 return "already imported, KCV " + done.get().kcv();
@@ -413,13 +419,16 @@ public final class CeremonyEngine {
                             + " Each component matched its own KCV, so the script's combined KCV or a component sheet is wrong."
                             + " Nothing was stored.");
                 }
+                if (store.read(c -> KeyRecords.zone(c, zone)).isEmpty()) {
+                    keys.registerZone(zone, s.zone().name(), runId);
+                }
                 var stored = keys.storeZmkFromComponents(hsm, zone, s.version(), components, runId);
-                return stored.id() + " imported, KCV " + stored.kcv();
+                return "zone " + zone + " registered, " + stored.id() + " imported, KCV " + stored.kcv();
             } finally {
                 components.forEach(b -> Arrays.fill(b, (byte) 0));
             }
         });
-        return List.of(registerZone(runId, zone, s.zone().name()), type);
+        return List.of(type);
     }
 
     /** Asks for component {@code i} until it matches its KCV (3 attempts), refusing each mismatch. */

@@ -100,7 +100,10 @@ final class Validation {
         List<CustodianSpec> custodians = new ArrayList<>();
         boolean custodiansComplete = rawCustodians != null;
         if (rawCustodians != null) {
-            size("custodians", rawCustodians, MIN_CUSTODIANS, MAX_CUSTODIANS, "custodian", "custodians");
+            if (rawCustodians.size() < MIN_CUSTODIANS || rawCustodians.size() > MAX_CUSTODIANS) {
+                size("custodians", rawCustodians, MIN_CUSTODIANS, MAX_CUSTODIANS, "custodian", "custodians");
+                custodiansComplete = false; // then the threshold and the operator are not weighed against them
+            }
             Map<String, Map.Entry<String, String>> names = new HashMap<>();
             Map<String, Map.Entry<String, String>> cards = new HashMap<>();
             for (int i = 0; i < rawCustodians.size(); i++) {
