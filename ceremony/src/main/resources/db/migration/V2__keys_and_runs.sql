@@ -97,14 +97,16 @@ CREATE TABLE run_step (
     PRIMARY KEY (run_id, step_no)
 );
 
--- Each approving card signs the script's SHA-256 (ECDSA P-256 over SHA-256, r||s).
+-- Each approving card signs the script's SHA-256 (ECDSA P-256 over SHA-256, r||s). A resumed run forms
+-- a new quorum: quorum_no counts them.
 CREATE TABLE run_approval (
     run_id       TEXT NOT NULL REFERENCES ceremony_run (id),
+    quorum_no    INTEGER NOT NULL,
     card_serial  TEXT NOT NULL REFERENCES card (serial),
     custodian_id TEXT NOT NULL REFERENCES custodian (id),
     signature    BLOB NOT NULL,
     at           TEXT NOT NULL,
-    PRIMARY KEY (run_id, card_serial)
+    PRIMARY KEY (run_id, quorum_no, card_serial)
 );
 
 CREATE TABLE incident (

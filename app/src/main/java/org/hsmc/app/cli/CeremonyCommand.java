@@ -104,6 +104,7 @@ final class CeremonyCommand {
                                 ctx.profile.site()).run(parsed, bytes, console, rehearsalPins != null);
                     } else {
                         r = new CeremonyEngine(ctx.store, ctx.audit, ctx.clock, ctx.hsm(), ctx.profile.site())
+                                .scriptDirectory(script.toAbsolutePath().getParent())
                                 .run(parsed, bytes, console, rehearsalPins != null);
                     }
                 } catch (CeremonyRefusedException e) {

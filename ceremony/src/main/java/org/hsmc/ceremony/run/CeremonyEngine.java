@@ -64,8 +64,9 @@ import java.util.stream.Collectors;
  */
 public final class CeremonyEngine {
 
-    /** Working keys per journaled step. */
+    /** Working keys per journaled step, by default. */
     static final int BATCH = 500;
+    private int batch = BATCH;
 
     private final Store store;
     private final AuditLog audit;
@@ -74,6 +75,8 @@ public final class CeremonyEngine {
     private final String site;
     private final RunJournal journal;
     private final KeyHierarchy keys;
+    /** Where relative paths in a script (a transport key file) are resolved: the script's own folder. */
+    private Path scriptDirectory = Path.of(".");
 
     public CeremonyEngine(Store store, AuditLog audit, Clock clock, Token hsm, String site) {
         this.store = store;
@@ -83,6 +86,18 @@ public final class CeremonyEngine {
         this.site = site;
         this.journal = new RunJournal(store, audit, clock);
         this.keys = new KeyHierarchy(store, audit, clock);
+    }
+
+    /** Relative paths in scripts are resolved against {@code dir}, the folder the script was read from. */
+    public CeremonyEngine scriptDirectory(Path dir) {
+        this.scriptDirectory = dir == null ? Path.of(".") : dir;
+        return this;
+    }
+
+    /** Working keys per journaled step (tests use small steps to crash between them). */
+    CeremonyEngine batchSize(int keysPerStep) {
+        this.batch = keysPerStep;
+        return this;
     }
 
     public RunJournal journal() {
@@ -226,6 +241,7 @@ public final class CeremonyEngine {
     /** Forms the quorum; null when the operator stopped (the run is then ABORTED). */
     private QuorumSession formQuorum(String runId, String operation, byte[] plan, CeremonyConsole console) {
         QuorumSession q = QuorumSession.begin(store, audit, clock, CardSetPurpose.ADMIN, operation, "operator");
+        int quorumNo = journal.nextQuorumNumber(runId);
         while (!q.isComplete()) {
             Optional<CeremonyConsole.CardAndPin> next = console.nextCard(q);
             if (next.isEmpty()) {
@@ -239,7 +255,7 @@ public final class CeremonyEngine {
                 QuorumSession.Approval a = q.present(next.get().card(), pin, plan);
                 if (plan != null) {
                     store.write(c -> {
-                        journal.approval(c, runId, a.serial(), a.holder().id(), a.signature());
+                        journal.approval(c, runId, quorumNo, a.serial(), a.holder().id(), a.signature());
                         return null;
                     });
                 }
@@ -378,7 +394,7 @@ public final class CeremonyEngine {
                 if (done.isPresent()) {
                     return "already registered, fingerprint " + done.get().kcv();
                 }
-                var stored = keys.storeTransportKey(zone, s.version(), readRsaPem(Path.of(tk.path())), runId);
+                var stored = keys.storeTransportKey(zone, s.version(), readRsaPem(scriptDirectory.resolve(tk.path())), runId);
                 return stored.id() + " fingerprint " + stored.kcv();
             });
         };
@@ -503,8 +519,8 @@ public final class CeremonyEngine {
     private List<Step> workingKeySteps(String runId, GenerateWorkingKeysScript s) {
         List<PlannedKey> planned = s.plannedKeys();
         List<Step> steps = new ArrayList<>();
-        for (int from = 0; from < planned.size(); from += BATCH) {
-            List<PlannedKey> batch = planned.subList(from, Math.min(planned.size(), from + BATCH));
+        for (int from = 0; from < planned.size(); from += this.batch) {
+            List<PlannedKey> batch = planned.subList(from, Math.min(planned.size(), from + this.batch));
             int first = from + 1;
             int last = from + batch.size();
             steps.add(new Step("generate working keys " + first + "–" + last + " of " + planned.size() + " for zone " + s.zone(),

@@ -39,6 +39,9 @@ final class Preconditions {
         if (!(script instanceof InitializeScript) && !initialised) {
             p.add("ceremony: this console has not been initialised; run the initialize ceremony first");
         }
+        if (!(script instanceof InitializeScript) && initialised && !securityOfficerNamed(c, script.operator())) {
+            p.add("operator: '" + script.operator() + "' is not a security officer of this console; the operator must be one");
+        }
         switch (script) {
             case InitializeScript s -> {
                 if (initialised) {
@@ -80,11 +83,19 @@ final class Preconditions {
                     if (KeyRecords.activeZoneKey(c, s.zone()).isEmpty()) {
                         p.add("zone: the zone '" + s.zone() + "' has no zone master key or transport key yet");
                     }
+                    List<String> existing = new ArrayList<>();
                     for (PlannedKey k : s.plannedKeys()) {
                         String id = KeyIds.workingKey(s.zone(), KeyIds.KeyPurposeName.valueOf(k.purpose().name()), k.version());
                         if (KeyRecords.workingKey(c, id).isPresent()) {
-                            p.add("keys: the key " + id + " already exists; a key label is never reused");
+                            existing.add(id);
                         }
+                    }
+                    for (String id : existing.subList(0, Math.min(10, existing.size()))) {
+                        p.add("keys: the key " + id + " already exists; a key label is never reused");
+                    }
+                    if (existing.size() > 10) {
+                        p.add("keys: " + (existing.size() - 10) + " more of the planned keys already exist (" + existing.size()
+                                + " in all); choose versions above the highest in use");
                     }
                 }
             }
@@ -139,6 +150,16 @@ final class Preconditions {
         try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM card_set WHERE purpose = 'ADMIN' AND activated_at IS NOT NULL"
                 + " AND retired_at IS NULL"); ResultSet rs = ps.executeQuery()) {
             return rs.next();
+        }
+    }
+
+    private static boolean securityOfficerNamed(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM custodian WHERE name = ? AND role = 'SECURITY_OFFICER'"
+                + " AND departed_at IS NULL")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
         }
     }
 

@@ -189,16 +189,31 @@ public final class RunJournal {
     }
 
     /** Records the signature an approving card made over the script's SHA-256. */
-    public void approval(Connection c, String runId, String serial, String custodianId, byte[] signature) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO run_approval (run_id, card_serial, custodian_id, signature, at)"
-                + " VALUES (?,?,?,?,?)")) {
+    public void approval(Connection c, String runId, int quorumNo, String serial, String custodianId, byte[] signature)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO run_approval (run_id, quorum_no, card_serial, custodian_id,"
+                + " signature, at) VALUES (?,?,?,?,?,?)")) {
             ps.setString(1, runId);
-            ps.setString(2, serial);
-            ps.setString(3, custodianId);
-            ps.setBytes(4, signature);
-            ps.setString(5, clock.instant().toString());
+            ps.setInt(2, quorumNo);
+            ps.setString(3, serial);
+            ps.setString(4, custodianId);
+            ps.setBytes(5, signature);
+            ps.setString(6, clock.instant().toString());
             ps.executeUpdate();
         }
+    }
+
+    /** The number of the next quorum of a run (1 for its first; a resume forms another). */
+    public int nextQuorumNumber(String runId) {
+        return store.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(MAX(quorum_no), 0) + 1 FROM run_approval WHERE run_id = ?")) {
+                ps.setString(1, runId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        });
     }
 
     /** The audit head as this transaction sees it. */

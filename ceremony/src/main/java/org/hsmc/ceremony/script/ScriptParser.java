@@ -31,6 +31,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -210,7 +211,7 @@ public final class ScriptParser {
         String best = null;
         int bestDistance = 3;
         for (String a : allowed) {
-            int d = distance(name.toLowerCase(java.util.Locale.ROOT), a);
+            int d = distance(name.toLowerCase(Locale.ROOT), a);
             if (d < bestDistance) {
                 best = a;
                 bestDistance = d;

@@ -89,7 +89,6 @@ final class YamlGuard {
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
         options.setCodePointLimit(ScriptParser.MAX_BYTES + 1);
-        options.setMaxAliasesForCollections(1);
         Deque<Frame> stack = new ArrayDeque<>();
         int documents = 0;
         boolean rootSeen = false;

@@ -28,8 +28,8 @@ public sealed interface ZmkDelivery {
     /**
      * The ZMK is wrapped for the zone's transport key instead of being split.
      *
-     * @param path the PEM file of the RSA-3072 public key, as written in the script; a relative path is
-     *             taken from the script's folder. The parser does not open it: the layer that runs the
+     * @param path the PEM file of the RSA-3072 public key, as written in the script (a relative path is
+     *             meant from the script's folder). The parser does not open it: the layer that runs the
      *             script reads and checks it, and records its fingerprint, since the script's hash does
      *             not cover that file.
      */

@@ -126,6 +126,8 @@ class ScriptRefusalTest {
                 "99999999999 is far out of range"));
         rows.add(row("unquoted KCV of digits", edit(IMPORT, "kcv: \"688A192A1C\"", "kcv: 6881921210"), "kcv",
                 "found the number 6881921210; put it in quotes ('6881921210')"));
+        rows.add(row("unquoted KCV that YAML reads as a float", edit(IMPORT, "\"81E6B9AF38\"", "12345E6789"),
+                "component_kcvs[2]", "found the number 12345E6789; put it in quotes"));
         rows.add(row("text for the format", edit(ROTATE, "format: 1", "format: '1'"), "format",
                 "expected a whole number, found the text '1'"));
 
