@@ -364,6 +364,13 @@ public final class CeremonyEngine {
                 if (done.isPresent()) {
                     return "already made, KCV " + done.get().kcv();
                 }
+                int attempt = journal.steps(runId).stream().filter(r -> r.name().startsWith("make "))
+                        .mapToInt(StepRecord::attempt).max().orElse(1);
+                if (attempt > 1) {
+                    audit.append(new AuditEvent(AuditLog.CONSOLE, "zmk.components_void", Outcome.DONE, Map.of("key",
+                            KeyIds.zoneMasterKey(zone, s.version()), "run", runId, "attempts_void", Integer.toString(attempt - 1),
+                            "instruction", "destroy the component forms printed before this attempt; new components follow")));
+                }
                 List<byte[]> components = KeyHierarchy.drawComponents(hsm, comps.count(), 32);
                 try {
                     byte[] combined = new byte[32];

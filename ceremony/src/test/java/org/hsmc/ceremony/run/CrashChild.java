@@ -143,6 +143,12 @@ public final class CrashChild {
         var v = audit.verify(Optional.empty());
         System.out.println("AUDIT " + (v.intact() ? "intact" : "BROKEN " + v.message()));
         System.out.println("INTERRUPTED " + new RunJournal(store, audit, clock).interrupted().size());
+        System.out.println("VOIDED " + store.read(c -> {
+            try (var st = c.createStatement(); var rs = st.executeQuery(
+                    "SELECT group_concat(details, ' ') FROM audit_entry WHERE action = 'zmk.components_void'")) {
+                return rs.next() && rs.getString(1) != null ? rs.getString(1) : "";
+            }
+        }));
         KeyHierarchy keys = new KeyHierarchy(store, audit, clock);
         Set<String> knownLabels = new TreeSet<>(store.read(c -> KeyRecords.masterKeys(c)).stream().map(k -> k.label()).toList());
         knownLabels.add("audit-signer/v1");
