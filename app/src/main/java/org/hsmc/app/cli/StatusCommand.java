@@ -74,6 +74,26 @@ final class StatusCommand implements Callable<Integer> {
                 out.println("  (no card present)");
             }
         }
+        if (java.nio.file.Files.isRegularFile(ConsoleHome.store(home))) {
+            try (org.hsmc.ceremony.store.Store store = org.hsmc.ceremony.store.Store.open(ConsoleHome.store(home))) {
+                java.time.Clock clock = java.time.Clock.systemUTC();
+                org.hsmc.ceremony.audit.AuditLog audit = new org.hsmc.ceremony.audit.AuditLog(store, clock);
+                var v = audit.verify(java.util.Optional.empty());
+                out.println("Audit log:   " + (v.intact() ? "VERIFIED, " + v.entriesChecked() + " entries, head " + audit.head().text()
+                        : "BROKEN: " + v.message() + " Key operations are refused until this is resolved."));
+                var lmk = store.read(org.hsmc.ceremony.keys.KeyRecords::activeMasterKey);
+                out.println("Master key:  " + lmk.map(k -> k.label() + " KCV " + k.kcv()).orElse("none yet"));
+                out.println("Zones:       " + store.read(org.hsmc.ceremony.keys.KeyRecords::zones).size()
+                        + ", working keys: " + store.read(org.hsmc.ceremony.keys.KeyRecords::countWorkingKeys));
+                var interrupted = new org.hsmc.ceremony.run.RunJournal(store, audit, clock).interrupted();
+                if (!interrupted.isEmpty()) {
+                    out.println("INTERRUPTED CEREMONIES (resolve first: hsmc ceremony resume RUN, or hsmc ceremony abort RUN):");
+                    interrupted.forEach(r -> out.println("  " + r.id() + "  " + r.type() + "  " + r.state() + "  " + r.title()));
+                }
+            }
+        } else {
+            out.println("Store:       not created yet (the first ceremony creates it)");
+        }
         out.flush();
         return Hsmc.EXIT_OK;
     }
