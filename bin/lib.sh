@@ -42,3 +42,16 @@ hsmc_root() {
 # The JVM flags every process that runs the driver needs (kept in step with hsmc.jvm.flags in pom.xml).
 HSMC_JVM_FLAGS=(--enable-native-access=ALL-UNNAMED --add-modules jdk.crypto.cryptoki
   --add-exports=jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED)
+
+# Builds the console (mvn install of app and what it needs) when app/target/hsmc.jar is missing or
+# older than any source, POM or resource of the checkout.
+hsmc_build_if_needed() {
+  local root="$1" jar="$1/app/target/hsmc.jar" newer=""
+  if [ -f "$jar" ]; then
+    newer="$(find "$root" -name target -prune -o -name .git -prune -o \( -name '*.java' -o -name pom.xml -o -path '*/src/main/resources/*' \) -newer "$jar" -print -quit)"
+  fi
+  if [ ! -f "$jar" ] || [ -n "$newer" ]; then
+    echo "Building the console (first use, or sources changed) …" >&2
+    (cd "$root" && mvn -q -B -ntp install -DskipTests -pl app -am >&2)
+  fi
+}

@@ -44,6 +44,10 @@ final class DemoCommand implements Callable<Integer> {
         return new StatusCommand().show(home, out);
     }
 
+    void createHome(Path home, PrintWriter out) throws IOException {
+        create(home, out);
+    }
+
     private void create(Path home, PrintWriter out) throws IOException {
         Path module = SoftHsm.findModule().orElseThrow(() -> new Hsmc.UserError(SoftHsm.missingMessage()));
         if (Files.isDirectory(home) && Files.list(home).findAny().isPresent()) {

@@ -1,0 +1,122 @@
+package org.hsmc.app.gui;
+
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.collections.FXCollections;
+import javafx.collections.transformation.FilteredList;
+import javafx.geometry.Insets;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressIndicator;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+import javafx.stage.FileChooser;
+import org.hsmc.ceremony.audit.AuditEntry;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+
+/** The audit viewer: every entry, filtered by a search; verify the whole log with a progress indicator; export it. */
+final class AuditView implements MainWindow.View {
+
+    private final MainWindow w;
+    private final I18n i18n;
+    private final VBox box = new VBox(10);
+    private final TableView<AuditEntry> table = new TableView<>();
+    private final FilteredList<AuditEntry> filtered = new FilteredList<>(FXCollections.observableArrayList());
+    private final TextField search = new TextField();
+    private final Label verdict = new Label();
+    private final ProgressIndicator busy = new ProgressIndicator();
+
+    AuditView(MainWindow w) {
+        this.w = w;
+        this.i18n = w.i18n();
+        box.setPadding(new Insets(16));
+        table.setId("audit-entries");
+        search.setId("audit-search");
+        search.setPromptText(i18n.t("audit.search"));
+        search.textProperty().addListener((o, a, b) -> applyFilter());
+        verdict.setId("audit-verdict");
+        verdict.setWrapText(true);
+        busy.setVisible(false);
+        busy.setPrefSize(22, 22);
+        table.getColumns().setAll(List.of(column("audit.col.seq", e -> Long.toString(e.seq()), 60),
+                column("audit.col.at", AuditEntry::at, 190), column("audit.col.actor", AuditEntry::actor, 110),
+                column("audit.col.action", AuditEntry::action, 170), column("audit.col.outcome", AuditEntry::outcome, 80),
+                column("audit.col.details", AuditEntry::detailsJson, 480)));
+        table.setItems(filtered);
+        Button verify = MainWindow.button(i18n.t("audit.verify"), "audit-verify", this::verify);
+        Button export = MainWindow.button(i18n.t("audit.export"), "audit-export", this::export);
+        HBox bar = new HBox(10, search, verify, busy, export);
+        HBox.setHgrow(search, Priority.ALWAYS);
+        VBox.setVgrow(table, Priority.ALWAYS);
+        Label h = new Label(i18n.t("audit.heading"));
+        h.getStyleClass().add("title-3");
+        box.getChildren().addAll(h, bar, verdict, table);
+    }
+
+    private TableColumn<AuditEntry, String> column(String key, Function<AuditEntry, String> f, double width) {
+        TableColumn<AuditEntry, String> c = new TableColumn<>(i18n.t(key));
+        c.setCellValueFactory(cd -> new ReadOnlyStringWrapper(f.apply(cd.getValue())));
+        c.setPrefWidth(width);
+        return c;
+    }
+
+    @Override
+    public Node node() {
+        return box;
+    }
+
+    @Override
+    public void refresh() {
+        ConsoleSession s = w.session();
+        w.tasks().run(() -> s.audit().entries(1, Long.MAX_VALUE), list -> {
+            ((javafx.collections.ObservableList<AuditEntry>) filtered.getSource()).setAll(list);
+            applyFilter();
+        }, e -> w.status(MainWindow.message(e)));
+    }
+
+    private void applyFilter() {
+        String q = search.getText() == null ? "" : search.getText().toLowerCase(Locale.ROOT).trim();
+        filtered.setPredicate(e -> q.isEmpty() || (e.action() + " " + e.actor() + " " + e.detailsJson() + " " + e.outcome())
+                .toLowerCase(Locale.ROOT).contains(q));
+    }
+
+    void verify() {
+        busy.setVisible(true);
+        verdict.setText(i18n.t("audit.verifying"));
+        ConsoleSession s = w.session();
+        w.tasks().run(() -> s.audit().verify(Optional.empty()), v -> {
+            busy.setVisible(false);
+            verdict.setText(v.intact() ? i18n.t("audit.intact", v.entriesChecked(), v.message())
+                    : i18n.t("audit.broken", v.message()));
+            verdict.getStyleClass().setAll("label", v.intact() ? "success" : "danger");
+            w.showBadge(v);
+        }, e -> {
+            busy.setVisible(false);
+            verdict.setText(MainWindow.message(e));
+        });
+    }
+
+    private void export() {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle(i18n.t("audit.export"));
+        java.io.File f = chooser.showSaveDialog(box.getScene().getWindow());
+        if (f != null) {
+            exportTo(f.toPath());
+        }
+    }
+
+    void exportTo(Path file) {
+        ConsoleSession s = w.session();
+        w.tasks().run(() -> s.audit().export(file), summary -> verdict.setText(i18n.t("audit.exported", summary.entries(), file)),
+                e -> verdict.setText(MainWindow.message(e)));
+    }
+}

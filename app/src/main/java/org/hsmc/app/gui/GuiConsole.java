@@ -1,0 +1,140 @@
+package org.hsmc.app.gui;
+
+import javafx.application.Platform;
+import org.hsmc.ceremony.custody.QuorumRefusal;
+import org.hsmc.ceremony.custody.QuorumSession;
+import org.hsmc.ceremony.run.CeremonyConsole;
+import org.hsmc.ceremony.run.StepRecord;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+
+/**
+ * The engine's view of the people in the room, on the screen. The engine calls it from the ceremony
+ * thread; each question is put on the screen (on the JavaFX thread) and the ceremony thread waits
+ * for the answer. Tokens are looked up here, on the ceremony thread, never on the JavaFX thread.
+ */
+final class GuiConsole implements CeremonyConsole {
+
+    /** What the screen must do; implemented by {@link CeremonyView}. */
+    interface Screen {
+        void askCard(QuorumView view, CompletableFuture<Optional<LabelAndPin>> answer);
+
+        void refused(QuorumRefusal refusal);
+
+        void approved(QuorumSession.Approval approval, int have, int need);
+
+        void step(int number, String name, StepRecord.State state, String result);
+
+        void progress(String step, long done, long total);
+
+        void confirmStep(int number, String name, CompletableFuture<Boolean> answer);
+
+        void askPin(String prompt, CompletableFuture<char[]> answer);
+
+        void askEnrolment(String custodian, String card, CompletableFuture<EnrolmentPins> answer);
+
+        void showComponent(ComponentDelivery delivery, String groups, CompletableFuture<Boolean> done);
+
+        void askComponent(ComponentRequest request, CompletableFuture<char[]> answer);
+    }
+
+    /** What the quorum panel shows. */
+    record QuorumView(String operation, int required, int have, String policy, List<String> approvals, List<String> cards) {
+    }
+
+    /** A card label chosen on the screen and the PIN typed. */
+    record LabelAndPin(String label, char[] pin) {
+    }
+
+    private final ConsoleSession session;
+    private final Screen screen;
+    private final I18n i18n;
+
+    GuiConsole(ConsoleSession session, Screen screen, I18n i18n) {
+        this.session = session;
+        this.screen = screen;
+        this.i18n = i18n;
+    }
+
+    private <T> T ask(Consumer<CompletableFuture<T>> post) {
+        CompletableFuture<T> answer = new CompletableFuture<>();
+        Platform.runLater(() -> post.accept(answer));
+        try {
+            return answer.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(i18n.t("ceremony.interrupted"), e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(MainWindow.message(e), e);
+        }
+    }
+
+    @Override
+    public Optional<CardAndPin> nextCard(QuorumSession quorum) {
+        List<String> approvals = quorum.approvals().stream().map(a -> a.holder().name() + " (" + a.serial() + ")").toList();
+        QuorumView view = new QuorumView(quorum.operation(), quorum.required(), quorum.approvals().size(), quorum.policy().text(),
+                approvals, session.cardLabels());
+        Optional<LabelAndPin> chosen = this.<Optional<LabelAndPin>>ask(f -> screen.askCard(view, f));
+        return chosen.map(c -> new CardAndPin(session.card(c.label()), c.pin()));
+    }
+
+    @Override
+    public void refused(QuorumRefusal refusal) {
+        Platform.runLater(() -> screen.refused(refusal));
+    }
+
+    @Override
+    public void approved(QuorumSession.Approval approval, int have, int need) {
+        Platform.runLater(() -> screen.approved(approval, have, need));
+    }
+
+    @Override
+    public boolean confirmStep(int number, String name) {
+        return this.<Boolean>ask(f -> screen.confirmStep(number, name, f));
+    }
+
+    @Override
+    public void step(int number, String name, StepRecord.State state, String result) {
+        Platform.runLater(() -> screen.step(number, name, state, result));
+    }
+
+    @Override
+    public void progress(String step, long done, long total) {
+        Platform.runLater(() -> screen.progress(step, done, total));
+    }
+
+    @Override
+    public void deliverComponent(ComponentDelivery d) {
+        StringBuilder groups = new StringBuilder();
+        for (int i = 0; i < d.value().length; i += 2) {
+            groups.append(String.format("%02X%02X", d.value()[i], d.value()[i + 1])).append(i % 16 == 14 ? "\n" : " ");
+        }
+        String text = groups.toString().trim();
+        groups.setLength(0);
+        this.<Boolean>ask(f -> screen.showComponent(d, text, f));
+    }
+
+    @Override
+    public char[] typeComponent(ComponentRequest r) {
+        return this.<char[]>ask(f -> screen.askComponent(r, f));
+    }
+
+    @Override
+    public char[] hsmUserPin(String tokenLabel) {
+        return this.<char[]>ask(f -> screen.askPin(i18n.t("prompt.hsm_pin", tokenLabel), f));
+    }
+
+    @Override
+    public EnrolmentPins enrolmentPins(String custodian, String cardLabel) {
+        return this.<EnrolmentPins>ask(f -> screen.askEnrolment(custodian, cardLabel, f));
+    }
+
+    @Override
+    public char[] checkPin(String custodian, String cardLabel) {
+        return this.<char[]>ask(f -> screen.askPin(i18n.t("prompt.check_pin", custodian, cardLabel), f));
+    }
+}

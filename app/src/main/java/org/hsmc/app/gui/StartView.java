@@ -1,0 +1,112 @@
+package org.hsmc.app.gui;
+
+import javafx.geometry.Insets;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.VBox;
+import org.hsmc.ceremony.keys.KeyRecords;
+import org.hsmc.ceremony.run.RunJournal;
+import org.hsmc.ceremony.run.RunRecord;
+import org.hsmc.pkcs11.Capabilities;
+import org.hsmc.pkcs11.Token;
+import org.hsmc.pkcs11.TokenDescription;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Start: the site, the HSM (module, token, mechanisms, login state), the cards present, the master
+ * key, and, first of all, any interrupted ceremony with resume and abort.
+ */
+final class StartView implements MainWindow.View {
+
+    private final MainWindow w;
+    private final I18n i18n;
+    private final VBox box = new VBox(14);
+    private final VBox interrupted = new VBox(8);
+    private final GridPane facts = new GridPane();
+    private final Label cards = new Label();
+
+    StartView(MainWindow w) {
+        this.w = w;
+        this.i18n = w.i18n();
+        box.setPadding(new Insets(20));
+        interrupted.setId("interrupted-runs");
+        facts.setHgap(16);
+        facts.setVgap(6);
+        facts.setId("hsm-facts");
+        cards.setId("cards-present");
+        cards.setWrapText(true);
+        Label h = new Label(i18n.t("start.heading"));
+        h.getStyleClass().add("title-3");
+        box.getChildren().addAll(interrupted, h, facts, new Label(i18n.t("start.cards")), cards);
+    }
+
+    @Override
+    public Node node() {
+        return box;
+    }
+
+    record Facts(String site, String module, TokenDescription token, boolean loggedIn, Capabilities caps, List<String> cards,
+                 String lmk, long keys, List<RunRecord> interrupted) {
+    }
+
+    @Override
+    public void refresh() {
+        ConsoleSession s = w.session();
+        w.tasks().run(() -> {
+            Token hsm = s.hsm();
+            var d = hsm.module().description();
+            return new Facts(s.site(), d.path() + " (" + d.manufacturer() + " " + d.libraryVersion() + ")", hsm.description(),
+                    hsm.isLoggedIn(), hsm.capabilities(), s.cardLabels(),
+                    s.store().read(KeyRecords::activeMasterKey).map(k -> k.label() + "  KCV " + k.kcv()).orElse(i18n.t("start.none")),
+                    s.store().read(KeyRecords::countWorkingKeys),
+                    new RunJournal(s.store(), s.audit(), s.clock()).interrupted());
+        }, this::show, e -> w.status(MainWindow.message(e)));
+    }
+
+    private void show(Facts f) {
+        facts.getChildren().clear();
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {i18n.t("start.site"), f.site()});
+        rows.add(new String[] {i18n.t("start.module"), f.module()});
+        rows.add(new String[] {i18n.t("start.token"), "'" + f.token().label() + "'  " + f.token().manufacturer() + " "
+                + f.token().model() + "  " + i18n.t("start.serial", f.token().serialNumber())});
+        rows.add(new String[] {i18n.t("start.login"), f.loggedIn() ? i18n.t("start.logged_in") : i18n.t("start.logged_out")});
+        List<String> missing = f.caps().missingForHsm();
+        rows.add(new String[] {i18n.t("start.mechanisms"), missing.isEmpty() ? i18n.t("start.mechanisms_ok", f.caps().mechanisms().size())
+                : i18n.t("start.mechanisms_missing", String.join(", ", missing))});
+        rows.add(new String[] {i18n.t("start.lmk"), f.lmk()});
+        rows.add(new String[] {i18n.t("start.keys"), Long.toString(f.keys())});
+        for (int i = 0; i < rows.size(); i++) {
+            Label k = new Label(rows.get(i)[0]);
+            k.getStyleClass().add("text-muted");
+            Label v = new Label(rows.get(i)[1]);
+            v.setId("fact-" + i);
+            facts.addRow(i, k, v);
+        }
+        cards.setText(f.cards().isEmpty() ? i18n.t("start.no_cards") : String.join(",  ", f.cards()));
+        interrupted.getChildren().clear();
+        if (!f.interrupted().isEmpty()) {
+            Label h = new Label(i18n.t("start.interrupted", f.interrupted().size()));
+            h.getStyleClass().addAll("title-3", "danger");
+            interrupted.getChildren().add(h);
+            for (RunRecord r : f.interrupted()) {
+                Button resume = MainWindow.button(i18n.t("start.resume"), "resume-" + r.id(), () -> {
+                    w.showCeremonies();
+                    w.ceremonyView().resume(r);
+                });
+                Button abort = MainWindow.button(i18n.t("start.abort"), "abort-" + r.id(), () -> {
+                    w.showCeremonies();
+                    w.ceremonyView().abort(r);
+                });
+                HBox line = new HBox(10, new Label(r.type() + "  " + r.state() + "  " + r.title() + "  (" + r.startedAt() + ")"),
+                        resume, abort);
+                interrupted.getChildren().add(line);
+            }
+        }
+    }
+}

@@ -1,0 +1,213 @@
+package org.hsmc.app.gui;
+
+import javafx.scene.Node;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
+import javafx.scene.control.PasswordField;
+import javafx.stage.Stage;
+import org.hsmc.app.cli.ConsoleAccess;
+import org.hsmc.pkcs11.CallingThreadPolicy;
+import org.hsmc.testsupport.RequiresSoftHsm;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The demo's path driven through the screens (TestFX, headless under Monocle): initialize with 3 of
+ * 5 cards, the LMK (with a wrong PIN refused on screen first), a ZMK from components, working keys,
+ * the inventory, and the audit log verified. The UI thread may not call the token or the store: both
+ * refuse it, and the longest stall of the UI thread is measured.
+ */
+@RequiresSoftHsm
+@ExtendWith(ApplicationExtension.class)
+class ConsoleDemoPathTest {
+
+    @TempDir
+    static Path tmp;
+    static Path home;
+    private MainWindow window;
+    private static final AtomicLong maxStallNanos = new AtomicLong();
+
+    @BeforeAll
+    static void demoHome() {
+        home = tmp.resolve("demo");
+        ConsoleAccess.ensureDemo(home, new PrintWriter(new StringWriter()));
+        CallingThreadPolicy.forbid(t -> "JavaFX Application Thread".equals(t.getName()));
+    }
+
+    @AfterAll
+    static void writeStall() throws Exception {
+        Path out = Path.of("target", "fx-stall.txt");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, "fx_max_stall_ms=" + TimeUnit.NANOSECONDS.toMillis(maxStallNanos.get()) + "\n");
+    }
+
+    @Start
+    void start(Stage stage) {
+        Path examples = Path.of("..", "examples", "ceremonies").toAbsolutePath().normalize();
+        ConsoleApp.Options o = new ConsoleApp.Options(home, false, Locale.ENGLISH, examples);
+        window = new MainWindow(o, new I18n(Locale.ENGLISH), new BackgroundTasks());
+        ConsoleApp.show(stage, window);
+        window.start();
+        // the longest gap between two pulses of the UI thread
+        new javafx.animation.AnimationTimer() {
+            long last;
+
+            @Override
+            public void handle(long now) {
+                if (last != 0) {
+                    maxStallNanos.accumulateAndGet(now - last, Math::max);
+                }
+                last = now;
+            }
+        }.start();
+    }
+
+    private <T extends Node> Optional<T> find(FxRobot robot, String id) {
+        return robot.lookup(id).tryQuery();
+    }
+
+    private void waitFor(FxRobot robot, String what, java.util.function.BooleanSupplier condition) throws Exception {
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> {
+            WaitForAsyncUtils.waitForFxEvents();
+            return condition.getAsBoolean();
+        });
+    }
+
+    private static String pinOf(String card) {
+        String[] names = {"alice", "bob", "carol", "dave", "erin"};
+        int i = Integer.parseInt(card.substring("demo-card-".length()));
+        return names[i - 1] + "-" + String.valueOf(i).repeat(4);
+    }
+
+    private void setPin(FxRobot robot, String id, String pin) {
+        PasswordField f = robot.lookup(id).queryAs(PasswordField.class);
+        robot.interact(() -> f.setText(pin));
+    }
+
+    /** Answers every question the ceremony asks, as the people in the room would, until it ends. */
+    private String drive(FxRobot robot, List<String> quorumCards, String wrongPinFirstFor) throws Exception {
+        List<String> cards = new ArrayList<>(quorumCards);
+        boolean wrongDone = wrongPinFirstFor == null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+        while (System.nanoTime() < deadline) {
+            WaitForAsyncUtils.waitForFxEvents();
+            String result = robot.lookup("#ceremony-result").queryAs(Label.class).getText();
+            if (result.startsWith("Ceremony ") || result.startsWith("The ceremony stopped")) {
+                return result;
+            }
+            if (find(robot, "#step-confirm").isPresent()) {
+                robot.clickOn("#step-confirm");
+            } else if (find(robot, "#quorum-card").isPresent()) {
+                ComboBox<String> combo = robot.lookup("#quorum-card").queryComboBox();
+                String card = cards.getFirst();
+                robot.interact(() -> combo.setValue(card));
+                if (!wrongDone && card.equals(wrongPinFirstFor)) {
+                    setPin(robot, "#quorum-pin", "not-the-pin");
+                    wrongDone = true;
+                } else {
+                    setPin(robot, "#quorum-pin", pinOf(card));
+                    cards.removeFirst();
+                }
+                robot.clickOn("#quorum-present");
+            } else if (find(robot, "#enrol-transport").isPresent()) {
+                String text = robot.lookup("#enrol-text").queryAs(Label.class).getText();
+                String card = text.replaceAll(".*'(demo-card-\\d)'.*", "$1");
+                setPin(robot, "#enrol-transport", "12345" + card.substring("demo-card-".length()));
+                setPin(robot, "#enrol-new", pinOf(card));
+                setPin(robot, "#enrol-repeat", pinOf(card));
+                robot.clickOn("#enrol-ok");
+            } else if (find(robot, "#prompt-pin").isPresent()) {
+                String text = robot.lookup("#prompt-text").queryAs(Label.class).getText();
+                String pin = text.contains("'demo-hsm'") ? "demo-hsm-1234"
+                        : pinOf(text.replaceAll("(?s).*'(demo-card-\\d)'.*", "$1"));
+                setPin(robot, "#prompt-pin", pin);
+                robot.clickOn("#prompt-ok");
+            } else if (find(robot, "#component-reveal").isPresent()) {
+                robot.clickOn("#component-reveal");
+                WaitForAsyncUtils.waitForFxEvents();
+                assertThat(robot.lookup("#component-value").queryAs(Label.class).getText()).matches("(?s)([0-9A-F]{4}[ \\n]){15}[0-9A-F]{4}");
+                robot.clickOn("#component-done");
+            } else {
+                Thread.sleep(40);
+            }
+        }
+        throw new AssertionError("the ceremony did not end in time");
+    }
+
+    private void runScript(FxRobot robot, String file) throws Exception {
+        robot.clickOn("#nav-ceremonies");
+        waitFor(robot, "scripts listed", () -> !robot.lookup("#scripts").queryListView().getItems().isEmpty());
+        ListView<Path> scripts = robot.lookup("#scripts").queryListView();
+        Path script = scripts.getItems().stream().filter(p -> p.getFileName().toString().equals(file)).findFirst().orElseThrow();
+        robot.interact(() -> scripts.getSelectionModel().select(script));
+        waitFor(robot, "script reviewed", () -> !robot.lookup("#run-ceremony").queryButton().isDisabled());
+        assertThat(robot.lookup("#script-sha256").queryAs(Label.class).getText()).matches("SHA-256  [0-9a-f]{64}");
+        robot.clickOn("#run-ceremony");
+    }
+
+    @Test
+    void theDemoPathRunsThroughTheScreens(FxRobot robot) throws Exception {
+        waitFor(robot, "home opened", () -> find(robot, "#hsm-facts").isPresent()
+                && !robot.lookup("#cards-present").queryAs(Label.class).getText().isEmpty());
+        assertThat(robot.lookup("#cards-present").queryAs(Label.class).getText()).contains("demo-card-1", "demo-card-5");
+
+        // the UI thread can never reach the token or the store
+        robot.interact(() -> {
+            assertThatThrownBy(() -> window.session().hsm().description()).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("JavaFX Application Thread");
+            assertThatThrownBy(() -> window.session().store().integrityCheck()).isInstanceOf(IllegalStateException.class);
+        });
+
+        runScript(robot, "01-initialize.yaml");
+        assertThat(drive(robot, List.of(), null)).startsWith("Ceremony COMPLETED");
+
+        runScript(robot, "02-generate-master-key.yaml");
+        assertThat(drive(robot, List.of("demo-card-1", "demo-card-2", "demo-card-3"), "demo-card-2")).startsWith("Ceremony COMPLETED");
+        List<String> refusals = robot.lookup("#refusals").queryListView().getItems().stream().map(Object::toString).toList();
+        assertThat(refusals).anyMatch(r -> r.contains("WRONG_PIN") && r.contains("Bob") && r.contains("(2 tries left)"));
+
+        runScript(robot, "03-generate-zone-master-key.yaml");
+        assertThat(drive(robot, List.of("demo-card-1", "demo-card-2", "demo-card-3"), null)).startsWith("Ceremony COMPLETED");
+
+        runScript(robot, "04-generate-working-keys.yaml");
+        assertThat(drive(robot, List.of("demo-card-3", "demo-card-4", "demo-card-5"), null)).startsWith("Ceremony COMPLETED");
+
+        Screenshots.save(robot, "ceremony-en");
+        robot.clickOn("#nav-dashboard");
+        waitFor(robot, "inventory", () -> robot.lookup("#inventory").queryTableView().getItems().size() == 3);
+        Screenshots.save(robot, "dashboard-en");
+        assertThat(robot.lookup("#inventory-count").queryAs(Label.class).getText()).startsWith("3 of 3 keys");
+
+        robot.clickOn("#nav-audit");
+        robot.clickOn("#audit-verify");
+        waitFor(robot, "verified", () -> robot.lookup("#audit-verdict").queryAs(Label.class).getText().startsWith("The audit log verifies"));
+        assertThat(robot.lookup("#audit-badge").queryAs(Label.class).getText()).startsWith("Audit log verified");
+        Screenshots.save(robot, "audit-en");
+        robot.clickOn("#nav-start");
+        waitFor(robot, "start", () -> find(robot, "#hsm-facts").isPresent());
+        Thread.sleep(300);
+        Screenshots.save(robot, "start-en");
+    }
+}
