@@ -122,6 +122,7 @@ public final class MainWindow {
             ((ToggleButton) nav.getToggles().getFirst()).setSelected(true);
             show(startView);
             refreshBadge();
+            status(i18n.t("start.ready", s.home()));
         }, e -> {
             Label l = new Label(i18n.t("start.cannot_open", options.home(), message(e)));
             l.setWrapText(true);
