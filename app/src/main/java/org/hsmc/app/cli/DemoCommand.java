@@ -23,6 +23,8 @@ final class DemoCommand implements Callable<Integer> {
 
     static final String HSM_TOKEN = "demo-hsm";
     static final int CARDS = 5;
+    /** A sixth card that no ceremony enrols: a stranger's card, to rehearse the refusal of an unknown card. */
+    static final String SPARE_CARD = "demo-card-spare";
     /** Rehearsal PINs, printed on the demo PIN sheet: never use a demo home for real keys. */
     private static final String DEMO_SO_PIN = "demo-so-1234";
 
@@ -61,6 +63,7 @@ final class DemoCommand implements Callable<Integer> {
         for (int i = 1; i <= CARDS; i++) {
             SoftHsm.initToken(conf, cardLabel(i), DEMO_SO_PIN.toCharArray(), demoUserPin(cardLabel(i)).toCharArray());
         }
+        SoftHsm.initToken(conf, SPARE_CARD, DEMO_SO_PIN.toCharArray(), "spare-1234".toCharArray());
         new SiteProfile("demo (SoftHSM2 rehearsal)", module, HSM_TOKEN, module, SoftHsm.environment(conf)).write(home);
         StringBuilder sheet = new StringBuilder("""
                 DEMO PIN SHEET (rehearsal only: these tokens are software, these PINs are public)
@@ -71,6 +74,8 @@ final class DemoCommand implements Callable<Integer> {
         for (int i = 1; i <= CARDS; i++) {
             sheet.append("%-16s %-22s %s%n".formatted(cardLabel(i), DEMO_SO_PIN, demoUserPin(cardLabel(i))));
         }
+        sheet.append("%-16s %-22s %s   (never enrolled: present it to see an unknown card refused)%n".formatted(SPARE_CARD,
+                DEMO_SO_PIN, "spare-1234"));
         sheet.append("""
 
                 At the initialize ceremony the console replaces the HSM user PIN with a random credential split

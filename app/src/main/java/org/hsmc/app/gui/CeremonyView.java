@@ -105,7 +105,9 @@ final class CeremonyView implements MainWindow.View, GuiConsole.Screen {
         result.setId("ceremony-result");
         result.setWrapText(true);
         refusals.setId("refusals");
-        refusals.setPrefHeight(110);
+        refusals.setPrefHeight(130);
+        refusals.setCellFactory(l -> wrapping(l));
+        steps.setCellFactory(l -> wrapping(l));
         VBox right = new VBox(8, new Label(i18n.t("ceremony.steps")), steps, progress, interaction,
                 new Label(i18n.t("ceremony.refusals")), refusals, result);
         VBox.setVgrow(steps, Priority.ALWAYS);
@@ -428,6 +430,20 @@ final class CeremonyView implements MainWindow.View, GuiConsole.Screen {
         ok.setDefaultButton(true);
         interaction.getChildren().setAll(l, in, ok);
         in.requestFocus();
+    }
+
+    /** List cells that wrap long lines instead of cutting them. */
+    private static javafx.scene.control.ListCell<String> wrapping(ListView<String> list) {
+        javafx.scene.control.ListCell<String> cell = new javafx.scene.control.ListCell<>() {
+            @Override
+            protected void updateItem(String item, boolean empty) {
+                super.updateItem(item, empty);
+                setText(empty ? null : item);
+            }
+        };
+        cell.setWrapText(true);
+        cell.prefWidthProperty().bind(list.widthProperty().subtract(24));
+        return cell;
     }
 
     /** The characters of a password field, copied into a char[] the engine wipes; the field is cleared. */
