@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "hsmc", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "HSM Ceremony Console: key ceremonies on a PKCS#11 HSM with M-of-N admin cards.",
         subcommands = {DemoCommand.class, StatusCommand.class, CeremonyCommand.class, KeysCommand.class, ZonesCommand.class,
-                AuditCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
+                AuditCommand.class, BackupCommand.Backup.class, BackupCommand.Restore.class, ReportCommand.class, CommandLine.HelpCommand.class})
 public final class Hsmc {
 
     public static final int EXIT_OK = 0;
