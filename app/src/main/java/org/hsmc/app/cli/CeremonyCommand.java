@@ -183,8 +183,8 @@ final class CeremonyCommand {
         }
     }
 
-    @Command(name = "resume", description = "Resume an interrupted run from its first step not done (a new quorum is formed).")
-    static final class Resume implements Callable<Integer> {
+    /** What resume and abort share: the run, the home, the rehearsal PIN file, and the engine. */
+    abstract static class OnInterruptedRun implements Callable<Integer> {
         @Parameters(paramLabel = "RUN")
         String runId;
         @Mixin
@@ -194,41 +194,49 @@ final class CeremonyCommand {
         @Spec
         CommandSpec spec;
 
+        abstract RunRecord act(CeremonyEngine engine, TerminalConsole console);
+
+        abstract int exitCode(RunRecord r);
+
         @Override
         public Integer call() {
             try (ConsoleContext ctx = ConsoleContext.open(home.resolve())) {
                 PrintWriter out = spec.commandLine().getOut();
                 TerminalConsole console = new TerminalConsole(ctx, out, rehearsalPins == null ? null : new RehearsalPins(rehearsalPins));
-                RunRecord r = new CeremonyEngine(ctx.store, ctx.audit, ctx.clock, ctx.hsm(), ctx.profile.site()).resume(runId, console);
+                RunRecord r = act(new CeremonyEngine(ctx.store, ctx.audit, ctx.clock, ctx.hsm(), ctx.profile.site()), console);
                 out.println("Run " + r.id() + ": " + r.state() + (r.failure() == null ? "" : " (" + r.failure() + ")"));
-                return exitFor(r);
+                return exitCode(r);
             }
+        }
+    }
+
+    @Command(name = "resume", description = "Resume an interrupted run from its first step not done (a new quorum is formed).")
+    static final class Resume extends OnInterruptedRun {
+        @Override
+        RunRecord act(CeremonyEngine engine, TerminalConsole console) {
+            return engine.resume(runId, console);
+        }
+
+        @Override
+        int exitCode(RunRecord r) {
+            return exitFor(r);
         }
     }
 
     @Command(name = "abort", description = "Abort an interrupted run: a quorum destroys what the run left in the HSM"
             + " that the store does not know, and the run is recorded ABORTED.")
-    static final class Abort implements Callable<Integer> {
-        @Parameters(paramLabel = "RUN")
-        String runId;
+    static final class Abort extends OnInterruptedRun {
         @Option(names = "--reason", required = true, description = "Why (recorded).")
         String reason;
-        @Mixin
-        HomeOption home = new HomeOption();
-        @Option(names = "--rehearsal-pins", paramLabel = "FILE", description = "Rehearsal only: PINs from FILE.")
-        Path rehearsalPins;
-        @Spec
-        CommandSpec spec;
 
         @Override
-        public Integer call() {
-            try (ConsoleContext ctx = ConsoleContext.open(home.resolve())) {
-                PrintWriter out = spec.commandLine().getOut();
-                TerminalConsole console = new TerminalConsole(ctx, out, rehearsalPins == null ? null : new RehearsalPins(rehearsalPins));
-                RunRecord r = new CeremonyEngine(ctx.store, ctx.audit, ctx.clock, ctx.hsm(), ctx.profile.site()).abort(runId, console, reason);
-                out.println("Run " + r.id() + ": " + r.state() + (r.failure() == null ? "" : " (" + r.failure() + ")"));
-                return r.state() == RunState.ABORTED ? Hsmc.EXIT_OK : Hsmc.EXIT_REFUSED;
-            }
+        RunRecord act(CeremonyEngine engine, TerminalConsole console) {
+            return engine.abort(runId, console, reason);
+        }
+
+        @Override
+        int exitCode(RunRecord r) {
+            return r.state() == RunState.ABORTED ? Hsmc.EXIT_OK : Hsmc.EXIT_REFUSED;
         }
     }
 }

@@ -9,10 +9,11 @@ import picocli.CommandLine.Command;
  * what to do); 2 the command line itself is wrong; 3 a ceremony was aborted before its steps (the
  * quorum was not formed).
  */
-@Command(name = "hsmc", mixinStandardHelpOptions = true, versionProvider = Version.class,
+@Command(name = "hsmc", mixinStandardHelpOptions = true, versionProvider = Version.class, scope = CommandLine.ScopeType.INHERIT,
         description = "HSM Ceremony Console: key ceremonies on a PKCS#11 HSM with M-of-N admin cards.",
         subcommands = {DemoCommand.class, StatusCommand.class, CeremonyCommand.class, KeysCommand.class, ZonesCommand.class,
-                AuditCommand.class, BackupCommand.Backup.class, BackupCommand.Restore.class, ReportCommand.class, CommandLine.HelpCommand.class})
+                AuditCommand.class, BackupCommand.Backup.class, BackupCommand.Restore.class, ReportCommand.class, BundleCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Hsmc {
 
     public static final int EXIT_OK = 0;
