@@ -10,9 +10,9 @@ import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
- * The layering of docs/architecture.md, enforced: app → reports → ceremony → pkcs11-driver; no JavaFX
- * below app; PKCS#11 (the wrapper, the JDK's internal wrapper, and native calls) only in the driver;
- * no package cycles. Rules that match no class fail, so none of them can pass vacuously.
+ * The layering of docs/architecture.md, enforced: app → reports → ceremony → pkcs11-driver, and app → node →
+ * pkcs11-driver (the node side uses nothing of the console); no JavaFX below app; PKCS#11 (the wrapper, the JDK's
+ * internal wrapper, and native calls) only in the driver; no package cycles. Rules that match no class fail, so none of them can pass vacuously.
  */
 @AnalyzeClasses(packages = "org.hsmc", importOptions = {ImportOption.DoNotIncludeTests.class, ArchitectureTest.NoTestJars.class})
 class ArchitectureTest {
@@ -30,16 +30,26 @@ class ArchitectureTest {
             .layer("app").definedBy("org.hsmc.app..")
             .layer("reports").definedBy("org.hsmc.reports..")
             .layer("ceremony").definedBy("org.hsmc.ceremony..")
+            .layer("node").definedBy("org.hsmc.node..")
             .layer("driver").definedBy("org.hsmc.pkcs11..")
             .whereLayer("app").mayNotBeAccessedByAnyLayer()
             .whereLayer("reports").mayOnlyBeAccessedByLayers("app")
             .whereLayer("ceremony").mayOnlyBeAccessedByLayers("reports", "app")
-            .whereLayer("driver").mayOnlyBeAccessedByLayers("ceremony", "reports", "app")
+            .whereLayer("node").mayOnlyBeAccessedByLayers("app")
+            .whereLayer("driver").mayOnlyBeAccessedByLayers("ceremony", "reports", "node", "app")
             .ensureAllClassesAreContainedInArchitecture();
+
+    /** The node side ships to online nodes: the driver, Bouncy Castle and RFC 8785 only; no store, no console. */
+    @ArchTest
+    static final ArchRule theNodeSideNeedsOnlyTheDriver = noClasses()
+            .that().resideInAPackage("org.hsmc.node..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.hsmc.ceremony..", "org.hsmc.reports..", "org.hsmc.app..",
+                    "java.sql..", "org.sqlite..", "org.flywaydb..", "com.fasterxml..", "javafx..")
+            .because("a node runs the verifier and importer without the console's store, domain or screens");
 
     @ArchTest
     static final ArchRule noJavaFxBelowApp = noClasses()
-            .that().resideInAnyPackage("org.hsmc.pkcs11..", "org.hsmc.ceremony..", "org.hsmc.reports..")
+            .that().resideInAnyPackage("org.hsmc.pkcs11..", "org.hsmc.ceremony..", "org.hsmc.reports..", "org.hsmc.node..")
             .should().dependOnClassesThat().resideInAnyPackage("javafx..", "org.controlsfx..", "com.sun.javafx..")
             .because("only the app module shows screens; the domain must run headless and in the CLI");
 

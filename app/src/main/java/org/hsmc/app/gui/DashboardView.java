@@ -127,17 +127,22 @@ final class DashboardView implements MainWindow.View {
     @Override
     public void refresh() {
         ConsoleSession s = w.session();
-        w.tasks().run(() -> new Data(s.store().read(c -> KeyRecords.workingKeys(c, InventoryFilter.ALL)),
+        w.tasks().run(() -> new Data(sortForDisplay(s.store().read(c -> KeyRecords.workingKeys(c, InventoryFilter.ALL)), Instant.now()),
                 s.store().read(KeyRecords::zones), new RunJournal(s.store(), s.audit(), s.clock()).recent(15)), this::show,
                 e -> w.status(MainWindow.message(e)));
     }
 
+    /** Keys due within 30 days first, then by end of validity: done in the background, off the UI thread. */
+    static List<WorkingKey> sortForDisplay(List<WorkingKey> keys, Instant now) {
+        Instant limit = now.plus(DUE);
+        return keys.stream().sorted(Comparator.comparing((WorkingKey k) -> !("ACTIVE".equals(k.status())
+                && k.supersededBy() == null && k.validUntil().isBefore(limit))).thenComparing(WorkingKey::validUntil)).toList();
+    }
+
+    /** Shows keys already in display order (see {@link #sortForDisplay}). */
     void show(Data d) {
         now = Instant.now();
-        List<WorkingKey> sorted = d.keys().stream()
-                .sorted(Comparator.comparing((WorkingKey k) -> !dueSoon(k)).thenComparing(WorkingKey::validUntil))
-                .toList();
-        ((javafx.collections.ObservableList<WorkingKey>) filtered.getSource()).setAll(sorted);
+        ((javafx.collections.ObservableList<WorkingKey>) filtered.getSource()).setAll(d.keys());
         String all = i18n.t("dashboard.all");
         String selected = zone.getValue();
         zone.getItems().setAll(all);
