@@ -67,7 +67,7 @@ public final class AuditExtract {
                     rows.add(List.of(Long.toString(e.seq()), Labels.time(e.at()), e.actor(), e.action(), l.of(Labels.OUTCOME_CODES, e.outcome()),
                             details(e.details()), e.hash().length() > 16 ? e.hash().substring(0, 16) + "…" : e.hash()));
                 }
-                pdf.table(List.of(Column.text(t.get("col.seq"), 0.7f), Column.text(t.get("col.time"), 1.9f),
+                pdf.table(List.of(Column.text(t.get("col.seq"), 0.7f), Column.text(t.get("col.time"), 2.0f),
                         Column.text(t.get("col.actor"), 1.3f), Column.text(t.get("col.action"), 2.1f),
                         Column.text(t.get("col.outcome"), 1.0f), Column.text(t.get("col.details"), 7.2f),
                         Column.mono(t.get("col.hash"), 1.9f)), rows);

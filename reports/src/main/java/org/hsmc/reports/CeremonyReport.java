@@ -19,6 +19,8 @@ import java.util.List;
  */
 public final class CeremonyReport {
 
+    private static final java.util.regex.Pattern COMPONENT_NO = java.util.regex.Pattern.compile("(\\d{1,2}) of (\\d{1,2})");
+
     private final CeremonyReportData d;
     private final Texts t;
     private final Labels l;
@@ -75,8 +77,6 @@ public final class CeremonyReport {
         }
         fields.add(Field.text(t.get("ceremony.pins"), r.rehearsalPins() ? t.get("ceremony.pins_rehearsal") : t.get("ceremony.pins_typed")));
         fields.add(Field.text(t.get("ceremony.witnesses"), r.witnesses().isEmpty() ? t.get("ceremony.none") : String.join(", ", r.witnesses())));
-        fields.add(Field.mono(t.get("audit.head_before"), d.audit().headBefore()));
-        fields.add(Field.mono(t.get("audit.head_after"), d.audit().headAfter() == null ? t.get("ceremony.not_ended") : d.audit().headAfter()));
         pdf.fields(fields);
         if (r.rehearsalPins()) {
             pdf.paragraph(t.get("ceremony.rehearsal_warning"), Fonts.Face.BOLD, 9.5f, false);
@@ -105,16 +105,18 @@ public final class CeremonyReport {
                 if (p.name().equals(d.run().operator())) {
                     part.add(t.get("participant.operator"));
                 }
-                if (p.approvedAt() != null) {
-                    part.add(t.format("participant.approved", Labels.time(p.approvedAt())));
+                for (String at : p.approvedAt()) {
+                    part.add(t.format("participant.approved", Labels.time(at)));
                 }
                 if (p.enrolled()) {
                     part.add(t.get("participant.enrolled"));
                 }
                 for (String c : p.components()) {
-                    part.add(t.format("participant.component", c));
+                    java.util.regex.Matcher m = COMPONENT_NO.matcher(c);
+                    part.add(t.format("participant.component", m.matches()
+                            ? t.format("component.number", Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))) : c));
                 }
-                rows.add(List.of(p.name(), l.of(Labels.ROLES, p.role()), Labels.dash(p.cardSerial()), String.join("; ", part)));
+                rows.add(List.of(p.name(), l.of(Labels.ROLES, p.role()), Labels.dash(p.cardSerial()), String.join(t.get("list.separator"), part)));
             }
             pdf.table(List.of(Column.text(t.get("col.name"), 2.2f), Column.text(t.get("col.role"), 2f),
                     Column.mono(t.get("col.card_serial"), 2.3f), Column.text(t.get("col.part"), 4.2f)), rows);
@@ -126,7 +128,7 @@ public final class CeremonyReport {
                 rows.add(List.of(Labels.time(f.at()), Labels.dash(f.actor()), Labels.dash(f.cardSerial()), Labels.dash(f.kind()),
                         Labels.dash(f.message())));
             }
-            pdf.table(List.of(Column.text(t.get("col.time"), 2.1f), Column.text(t.get("col.who"), 1.5f),
+            pdf.table(List.of(Column.text(t.get("col.time"), 2.2f), Column.text(t.get("col.who"), 1.4f),
                     Column.mono(t.get("col.card_serial"), 2.2f), Column.text(t.get("col.refusal"), 1.8f),
                     Column.text(t.get("col.message"), 4.5f)), rows);
         }
@@ -143,9 +145,9 @@ public final class CeremonyReport {
             rows.add(List.of(Integer.toString(s.step()), s.name(), Integer.toString(s.attempt()), Labels.time(s.startedAt()),
                     Labels.time(s.endedAt()), l.of(Labels.OUTCOMES, s.outcome()), Labels.dash(s.result())));
         }
-        pdf.table(List.of(Column.text("#", 0.5f), Column.text(t.get("col.step"), 3.2f), Column.text(t.get("col.attempt"), 0.9f),
-                Column.text(t.get("col.started"), 1.7f), Column.text(t.get("col.ended"), 1.7f),
-                Column.text(t.get("col.outcome"), 1.2f), Column.text(t.get("col.result"), 3.4f)), rows);
+        pdf.table(List.of(Column.text("#", 0.45f), Column.text(t.get("col.step"), 3.0f), Column.text(t.get("col.attempt"), 1.05f),
+                Column.text(t.get("col.started"), 1.75f), Column.text(t.get("col.ended"), 1.75f),
+                Column.text(t.get("col.outcome"), 1.1f), Column.text(t.get("col.result"), 3.2f)), rows);
     }
 
     private void keys() {
@@ -159,8 +161,8 @@ public final class CeremonyReport {
             rows.add(List.of(k.id(), l.of(Labels.KINDS, k.kind()), Labels.dash(k.version()), Labels.dash(k.kcv()),
                     l.of(Labels.CHANGES, k.change()), detail(k)));
         }
-        pdf.table(List.of(Column.mono(t.get("col.key"), 2.6f), Column.text(t.get("col.kind"), 1.7f),
-                Column.text(t.get("col.version"), 0.9f), Column.mono(t.get("col.kcv"), 1.5f), Column.text(t.get("col.change"), 1.3f),
+        pdf.table(List.of(Column.mono(t.get("col.key"), 2.5f), Column.text(t.get("col.kind"), 1.6f),
+                Column.text(t.get("col.version"), 1.05f), Column.mono(t.get("col.kcv"), 1.5f), Column.text(t.get("col.change"), 1.3f),
                 Column.text(t.get("col.details"), 4.0f)), rows);
         pdf.paragraph(t.get("ceremony.kcv_rule"), Fonts.Face.REGULAR, 7.5f, true);
     }
@@ -194,7 +196,7 @@ public final class CeremonyReport {
                 }
             }
         }
-        return parts.isEmpty() ? Labels.DASH : String.join("; ", parts);
+        return parts.isEmpty() ? Labels.DASH : String.join(t.get("list.separator"), parts);
     }
 
     private void components() {
@@ -208,9 +210,9 @@ public final class CeremonyReport {
             rows.add(List.of(c.keyId(), number, Labels.dash(c.holder()), Labels.dash(c.kcv()),
                     l.of(Labels.COMPONENT_EVENTS, c.event()) + (c.reason() == null ? "" : ": " + c.reason()), Labels.time(c.at())));
         }
-        pdf.table(List.of(Column.mono(t.get("col.key"), 2.3f), Column.text(t.get("col.component"), 1.1f),
-                Column.text(t.get("col.holder"), 1.6f), Column.mono(t.get("col.kcv"), 1.5f), Column.text(t.get("col.event"), 2.8f),
-                Column.text(t.get("col.time"), 1.9f)), rows);
+        pdf.table(List.of(Column.mono(t.get("col.key"), 2.2f), Column.text(t.get("col.component"), 1.5f),
+                Column.text(t.get("col.holder"), 1.4f), Column.mono(t.get("col.kcv"), 1.5f), Column.text(t.get("col.event"), 2.6f),
+                Column.text(t.get("col.time"), 2.0f)), rows);
         pdf.paragraph(t.get("ceremony.components_note"), Fonts.Face.REGULAR, 7.5f, true);
     }
 
@@ -222,11 +224,14 @@ public final class CeremonyReport {
         }
         List<List<String>> rows = new ArrayList<>();
         for (CeremonyReportData.Bundle b : d.bundles()) {
-            rows.add(List.of(Labels.dash(b.zone()), Labels.dash(b.sequence()), Labels.dash(b.sha256()), Labels.dash(b.file()),
-                    Labels.time(b.at())));
+            rows.add(List.of(Labels.dash(b.zone()), Labels.dash(b.sequence()), Labels.dash(b.sha256()),
+                    t.format("bundle.contents", Labels.dash(b.keys()), Labels.dash(b.revocations())),
+                    Labels.dash(b.file()), Labels.time(b.expiresAt())));
         }
-        pdf.table(List.of(Column.text(t.get("col.zone"), 1.2f), Column.text(t.get("col.sequence"), 1f),
-                Column.mono(t.get("col.sha256"), 4.6f), Column.text(t.get("col.file"), 2f), Column.text(t.get("col.time"), 1.8f)), rows);
+        pdf.table(List.of(Column.text(t.get("col.zone"), 0.9f), Column.text(t.get("col.sequence"), 0.9f),
+                Column.mono(t.get("col.sha256"), 3.4f), Column.text(t.get("col.contents"), 1.5f), Column.text(t.get("col.file"), 1.9f),
+                Column.text(t.get("col.expires"), 1.4f)), rows);
+        pdf.paragraph(t.get("ceremony.bundles_note"), Fonts.Face.REGULAR, 7.5f, true);
     }
 
     private void auditChain(String hash) {
@@ -240,6 +245,10 @@ public final class CeremonyReport {
     }
 
     private void signatures() {
+        float all = pdf.signaturesHeight(d.signatures().size()) + 70;
+        if (all <= pdf.pageHeight()) {
+            pdf.need(all);
+        }
         pdf.heading(t.get("ceremony.signatures"));
         pdf.paragraph(t.get("ceremony.signatures_intro"));
         pdf.space(4);

@@ -58,13 +58,14 @@ public record CeremonyReportData(Run run, AuditSpan audit, List<Participant> par
      *
      * @param role        SECURITY_OFFICER, KEY_CUSTODIAN or AUDITOR; null for a name the console does not know
      * @param cardSerial  the card they presented or enrolled, or null
-     * @param approvedAt  when their card approved the script's hash, or null
+     * @param approvedAt  when their card approved the script's hash, once per quorum (a resumed run forms another)
      * @param enrolled    true when their card was enrolled in this run (initialize)
      * @param components  the components they received, as "i of K"
      */
-    public record Participant(String name, String custodianId, String role, String cardSerial, String approvedAt, boolean enrolled,
-                              List<String> components) {
+    public record Participant(String name, String custodianId, String role, String cardSerial, List<String> approvedAt,
+                              boolean enrolled, List<String> components) {
         public Participant {
+            approvedAt = List.copyOf(approvedAt);
             components = List.copyOf(components);
         }
     }
@@ -111,8 +112,17 @@ public record CeremonyReportData(Run run, AuditSpan audit, List<Participant> par
                             String reason) {
     }
 
-    /** A bundle the run exported: zone, sequence number, SHA-256 of the bundle file, and its file name. */
-    public record Bundle(String at, String zone, Long sequence, String sha256, String file) {
+    /**
+     * A bundle the run exported (its receipt).
+     *
+     * @param sequence       the zone's bundle sequence number (strictly increasing per zone)
+     * @param sha256         SHA-256 of the bundle file, lower-case hex
+     * @param previousSha256 SHA-256 of the zone's previous bundle, or null for its first
+     * @param keys           the number of keys it carries, or null when not recorded
+     * @param revocations    the number of revocations it carries, or null when not recorded
+     */
+    public record Bundle(String at, String zone, Long sequence, String sha256, String previousSha256, String file, Integer keys,
+                         Integer revocations, String expiresAt) {
     }
 
     /**

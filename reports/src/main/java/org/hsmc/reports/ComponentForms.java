@@ -46,6 +46,16 @@ public final class ComponentForms {
         if (delivery.index() < 1 || delivery.index() > delivery.count()) {
             throw new IllegalArgumentException("Component " + delivery.index() + " of " + delivery.count() + " does not exist.");
         }
+        byte[] pdf = form(delivery, value, language, printedAt, fonts, false);
+        return pdf != null ? pdf : form(delivery, value, language, printedAt, fonts, true);
+    }
+
+    /**
+     * The form; null when it does not fit on one page and {@code compact} is false (a very long name):
+     * it is then made again with smaller instructions.
+     */
+    private static byte[] form(ComponentDelivery delivery, byte[] value, ReportLanguage language, Instant printedAt, FontFiles fonts,
+                               boolean compact) {
         Texts t = new Texts(language);
         String of = t.format("component.number", delivery.index(), delivery.count());
         String name = t.get("form.name");
@@ -56,7 +66,7 @@ public final class ComponentForms {
             pdf.paragraph(t.format("form.banner", delivery.holder()), Fonts.Face.BOLD, 10.5f, false);
             pdf.space(2);
             pdf.title(name);
-            pdf.paragraph(t.format("form.subtitle", of, delivery.keyId()), Fonts.Face.BOLD, 13, false);
+            pdf.paragraph(t.format("form.subtitle", delivery.index(), delivery.count(), delivery.keyId()), Fonts.Face.BOLD, 13, false);
             pdf.space(4);
             pdf.fields(List.of(
                     Field.text(t.get("form.zone"), delivery.zone()),
@@ -71,14 +81,14 @@ public final class ComponentForms {
             int groups = (value.length * 2 + 3) / 4;
             int perLine = Math.min(8, groups);
             int lines = (groups + perLine - 1) / perLine;
-            float lineGap = size * 1.9f;
-            float boxHeight = lines * lineGap + size * 1.2f;
+            float lineGap = size * 1.8f;
+            float boxHeight = lines * lineGap + size * 1.0f;
             pdf.need(boxHeight + 40);
             float top = pdf.y();
             float width = pdf.hexLineWidth(perLine, size);
             float x = pdf.left() + (pdf.contentWidth() - width) / 2;
             pdf.frame(pdf.left(), top - boxHeight, pdf.contentWidth(), boxHeight, 1.2f, false);
-            pdf.hexGroups(value, x, top - size * 1.75f, size, perLine, lineGap);
+            pdf.hexGroups(value, x, top - size * 1.65f, size, perLine, lineGap);
             pdf.moveTo(top - boxHeight - 6);
             pdf.paragraph(t.format("form.value_caption", value.length * 2, value.length * 8), Fonts.Face.REGULAR, 7.5f, true);
             pdf.space(4);
@@ -88,21 +98,24 @@ public final class ComponentForms {
 
             pdf.heading(t.get("form.handling"));
             pdf.numbered(List.of(
-                    t.format("form.rule_only_holder", of, delivery.keyId(), delivery.holder()),
+                    t.format("form.rule_only_holder", delivery.index(), delivery.count(), delivery.keyId(), delivery.holder()),
                     t.format("form.rule_envelope", delivery.holder()),
                     t.format("form.rule_who_opens", delivery.holder(), delivery.zone(), delivery.keyId()),
                     t.format("form.rule_kcv", delivery.componentKcv(), delivery.combinedKcv()),
                     t.get("form.rule_never_copy"),
-                    t.format("form.rule_destroy", delivery.keyId())));
+                    t.format("form.rule_destroy", delivery.keyId())), compact ? 7.5f : 9f);
             pdf.space(2);
             pdf.fields(List.of(Field.text(t.get("form.envelope"), "______________________________")));
             pdf.signatures(List.of(new ReportPdf.Signatory(t.get("form.sign_holder"), delivery.holder()),
                     new ReportPdf.Signatory(t.get("form.sign_witness"), "")), t.get("signature.sign"), t.get("signature.date"));
-            String identity = t.format("form.identity", delivery.keyId(), of);
+            if (pdf.pages() > 1 && !compact) {
+                return null;
+            }
+            String identity = t.format("form.identity", delivery.keyId(), delivery.index(), delivery.count());
             return pdf.finish((n, m) -> new ReportPdf.Footer(List.of(t.format("footer.identity", name, identity)),
                             t.format("form.footer_run", delivery.runId()), t.format("footer.page", n, m)),
                     null, null, Map.of("Title", name + " · " + delivery.keyId() + " · " + of,
-                            "Subject", t.format("form.identity", delivery.keyId(), of), Rendering.INFO_KIND, "key-component-form",
+                            "Subject", t.format("form.identity", delivery.keyId(), delivery.index(), delivery.count()), Rendering.INFO_KIND, "key-component-form",
                             Rendering.INFO_LANGUAGE, language.code(), Rendering.INFO_PRINTED_AT, printedAt.toString()), printedAt);
         } finally {
             pdf.close();

@@ -15,7 +15,7 @@ import static org.hsmc.reports.Texts.key;
  */
 final class Labels {
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
 
     static final Map<String, String> TYPES = Map.ofEntries(
@@ -89,7 +89,7 @@ final class Labels {
 
     static final String DASH = "—";
 
-    /** An ISO-8601 instant as {@code 2026-11-23 08:54:51 UTC}; null as a dash; anything else as it is. */
+    /** An ISO-8601 instant as {@code 2026-11-23 08:54:51Z} (UTC); null as a dash; anything else as it is. */
     static String time(String iso) {
         if (iso == null || iso.isBlank()) {
             return DASH;

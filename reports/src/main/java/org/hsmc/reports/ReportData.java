@@ -112,7 +112,7 @@ public final class ReportData {
         Map<String, MutableParticipant> people = new LinkedHashMap<>();
 
         try (PreparedStatement ps = c.prepareStatement("SELECT a.card_serial, a.custodian_id, a.at, p.name, p.role FROM run_approval a"
-                + " JOIN custodian p ON p.id = a.custodian_id WHERE a.run_id = ? ORDER BY a.at, a.card_serial")) {
+                + " JOIN custodian p ON p.id = a.custodian_id WHERE a.run_id = ? ORDER BY a.quorum_no, a.at, a.card_serial")) {
             ps.setString(1, runId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -120,7 +120,7 @@ public final class ReportData {
                     p.custodianId = rs.getString(2);
                     p.role = rs.getString(5);
                     p.card = rs.getString(1);
-                    p.approvedAt = rs.getString(3);
+                    p.approvedAt.add(rs.getString(3));
                 }
             }
         }
@@ -187,8 +187,13 @@ public final class ReportData {
                 }
                 default -> {
                     if (e.action().startsWith("bundle.") && d.containsKey("sha256")) {
+                        Long keyCount = parseLong(d.get("keys"));
+                        Long revocations = parseLong(d.get("revocations"));
+                        String previous = d.get("previous_sha256");
                         bundles.add(new CeremonyReportData.Bundle(e.at(), d.get("zone"), parseLong(d.get("sequence")), d.get("sha256"),
-                                d.get("file")));
+                                previous == null || previous.equals("none") ? null : previous, d.get("file"),
+                                keyCount == null ? null : keyCount.intValue(), revocations == null ? null : revocations.intValue(),
+                                d.get("expires_at")));
                     }
                 }
             }
@@ -227,7 +232,7 @@ public final class ReportData {
         String custodianId;
         String role;
         String card;
-        String approvedAt;
+        final List<String> approvedAt = new ArrayList<>();
         boolean enrolled;
         final List<String> components = new ArrayList<>();
 
@@ -584,6 +589,23 @@ public final class ReportData {
     /** The audit head as text ({@code seq:hash}). */
     public String auditHead() {
         return store.read(ReportData::headText);
+    }
+
+    /** The head the log had at entry {@code seq} ({@code seq:hash}), or empty when there is no such entry. */
+    public Optional<String> auditHeadAt(long seq) {
+        return store.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, hash FROM audit_entry WHERE seq = ?")) {
+                ps.setLong(1, seq);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.<String>empty();
+                    }
+                    byte[] hash = rs.getBytes(2);
+                    return Optional.of(hash != null && hash.length == 32 ? new AuditHead(rs.getLong(1), hash).text()
+                            : seq + ":" + (hash == null ? "" : HexFormat.of().formatHex(hash)));
+                }
+            }
+        });
     }
 
     /** Verifies the whole audit log, with {@code expected} (a head printed in a report) when given. */

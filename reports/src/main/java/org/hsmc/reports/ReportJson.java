@@ -129,7 +129,7 @@ public final class ReportJson {
             }
             return;
         }
-        if (!a.equals(b)) {
+        if (a.isNumber() && b.isNumber() ? a.decimalValue().compareTo(b.decimalValue()) != 0 : !a.equals(b)) {
             out.add(path + ": the report says " + show(a) + ", the console's records say " + show(b) + ".");
         }
     }

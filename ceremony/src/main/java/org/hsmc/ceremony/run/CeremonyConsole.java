@@ -29,6 +29,14 @@ public interface CeremonyConsole {
     /** A card was accepted. */
     void approved(QuorumSession.Approval approval, int have, int need);
 
+    /**
+     * The operator ticks step {@code number} before it runs (the GUI's checklist); false stops the
+     * run before the step (ABORTED, nothing of the step done). The command line and rehearsals proceed.
+     */
+    default boolean confirmStep(int number, String name) {
+        return true;
+    }
+
     /** A step started, finished or failed. */
     void step(int number, String name, StepRecord.State state, String result);
 

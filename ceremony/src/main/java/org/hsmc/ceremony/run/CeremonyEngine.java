@@ -3,6 +3,7 @@ package org.hsmc.ceremony.run;
 import org.hsmc.ceremony.audit.AuditEvent;
 import org.hsmc.ceremony.audit.AuditLog;
 import org.hsmc.ceremony.audit.Outcome;
+import org.hsmc.ceremony.bundle.BundleExporter;
 import org.hsmc.ceremony.custody.CardSetPurpose;
 import org.hsmc.ceremony.custody.QuorumRefusal;
 import org.hsmc.ceremony.custody.QuorumSession;
@@ -12,6 +13,7 @@ import org.hsmc.ceremony.keys.KeyIds;
 import org.hsmc.ceremony.keys.KeyRecords;
 import org.hsmc.ceremony.keys.WorkingKey;
 import org.hsmc.ceremony.script.CeremonyScript;
+import org.hsmc.ceremony.script.ExportBundleScript;
 import org.hsmc.ceremony.script.GenerateMasterKeyScript;
 import org.hsmc.ceremony.script.GenerateWorkingKeysScript;
 import org.hsmc.ceremony.script.GenerateZoneMasterKeyScript;
@@ -208,6 +210,11 @@ public final class CeremonyEngine {
                         console.step(number, step.name(), StepRecord.State.DONE, "done in an earlier attempt");
                         continue;
                     }
+                    if (!console.confirmStep(number, step.name())) {
+                        journal.setState(runId, RunState.ABORTED, "the operator stopped the run before step " + number
+                                + " (" + step.name() + ")");
+                        return journal.find(runId).orElseThrow();
+                    }
                     journal.started(runId, number, step.name());
                     console.step(number, step.name(), StepRecord.State.STARTED, null);
                     String result;
@@ -317,6 +324,8 @@ public final class CeremonyEngine {
                 int n = keys.revoke(s.zone(), s.keys() instanceof KeySelection.Listed l ? l.ids() : null, s.reason(), s.incident(), runId);
                 return n + " key(s) revoked, incident " + s.incident();
             }));
+            case ExportBundleScript s -> ExportBundleSteps.steps(store, new BundleExporter(store, audit, clock), journal, runId, s,
+                    scriptDirectory, (name, action) -> new Step(name, action::run));
             case InitializeScript s -> throw new IllegalArgumentException("initialize runs through InitializeCeremony");
         };
     }

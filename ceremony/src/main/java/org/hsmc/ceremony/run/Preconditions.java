@@ -1,10 +1,12 @@
 package org.hsmc.ceremony.run;
 
+import org.hsmc.ceremony.bundle.BundleRecords;
 import org.hsmc.ceremony.keys.KeyIds;
 import org.hsmc.ceremony.keys.KeyRecords;
 import org.hsmc.ceremony.keys.WorkingKey;
 import org.hsmc.ceremony.keys.Zone;
 import org.hsmc.ceremony.script.CeremonyScript;
+import org.hsmc.ceremony.script.ExportBundleScript;
 import org.hsmc.ceremony.script.GenerateMasterKeyScript;
 import org.hsmc.ceremony.script.GenerateWorkingKeysScript;
 import org.hsmc.ceremony.script.GenerateZoneMasterKeyScript;
@@ -15,6 +17,7 @@ import org.hsmc.ceremony.script.PlannedKey;
 import org.hsmc.ceremony.script.RevokeScript;
 import org.hsmc.ceremony.script.RotateScript;
 import org.hsmc.ceremony.script.ZmkDelivery;
+import org.hsmc.ceremony.script.ZoneSelection;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -118,6 +121,25 @@ final class Preconditions {
                             p.add("keys[" + i + "]: the key " + listed.ids().get(i) + " belongs to zone " + w.get().zone());
                         }
                     }
+                }
+            }
+            case ExportBundleScript s -> {
+                requireLmk(c, p);
+                if (BundleRecords.consoleCertificate(c).isEmpty()) {
+                    p.add("ceremony: this console has no console certificate to sign bundles with (initialize makes it)");
+                }
+                if (s.zones() instanceof ZoneSelection.Listed listed) {
+                    for (int i = 0; i < listed.ids().size(); i++) {
+                        String zone = listed.ids().get(i);
+                        if (KeyRecords.zone(c, zone).isEmpty()) {
+                            p.add("zones[" + i + "]: the zone '" + zone + "' does not exist");
+                        } else if (KeyRecords.activeZoneKey(c, zone).isEmpty()) {
+                            p.add("zones[" + i + "]: the zone '" + zone + "' has no zone master key or transport key to wrap"
+                                    + " its keys under");
+                        }
+                    }
+                } else if (KeyRecords.zones(c).isEmpty()) {
+                    p.add("zones: this console has no zone yet; register one with generate-zone-master-key");
                 }
             }
         }

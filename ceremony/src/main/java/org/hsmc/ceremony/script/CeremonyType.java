@@ -19,7 +19,9 @@ public enum CeremonyType {
     /** Make new versions of working keys that are due. */
     ROTATE("rotate"),
     /** Revoke keys of a zone. */
-    REVOKE("revoke");
+    REVOKE("revoke"),
+    /** Sign the zones' keys as bundles for their online nodes. */
+    EXPORT_BUNDLE("export-bundle");
 
     private final String yamlName;
 

@@ -91,6 +91,15 @@ final class Raw {
     record KeyList(String text, List<String> ids) {
     }
 
+    record ExportBundle(String ceremony, Integer format, String title, String operator, List<String> witnesses,
+                        String notes, ZoneList zones, @JsonProperty("expires_in_days") Integer expiresInDays,
+                        @JsonProperty("output_directory") String outputDirectory) implements Script {
+    }
+
+    /** {@code export-bundle}'s {@code zones}: either {@code text} (which must be {@code *}) or {@code ids}. */
+    record ZoneList(String text, List<String> ids) {
+    }
+
     /** The raw record a type is read into. */
     static Class<? extends Script> classOf(CeremonyType type) {
         return switch (type) {
@@ -101,6 +110,7 @@ final class Raw {
             case GENERATE_WORKING_KEYS -> GenerateWorkingKeys.class;
             case ROTATE -> Rotate.class;
             case REVOKE -> Revoke.class;
+            case EXPORT_BUNDLE -> ExportBundle.class;
         };
     }
 

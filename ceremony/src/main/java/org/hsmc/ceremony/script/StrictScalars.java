@@ -29,6 +29,7 @@ final class StrictScalars extends SimpleModule {
         addDeserializer(Integer.class, new WholeNumber());
         addDeserializer(Boolean.class, new Bool());
         addDeserializer(Raw.KeyList.class, new KeyListDeserializer());
+        addDeserializer(Raw.ZoneList.class, new ZoneListDeserializer());
     }
 
     /** A refusal with a message already written for people; the path is added as it propagates. */
@@ -129,6 +130,30 @@ final class StrictScalars extends SimpleModule {
                 }
             }
             return new Raw.KeyList(null, ids);
+        }
+    }
+
+    /** {@code export-bundle}'s {@code zones}: the text {@code '*'} or a list of zone ids. */
+    static final class ZoneListDeserializer extends JsonDeserializer<Raw.ZoneList> {
+        @Override
+        public Raw.ZoneList deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            JsonToken t = p.currentToken();
+            if (t == JsonToken.VALUE_STRING) {
+                return new Raw.ZoneList(p.getText(), null);
+            }
+            if (t != JsonToken.START_ARRAY) {
+                throw new StrictValueException(p, "expected the text '*' or a list of zone ids, found " + found(p));
+            }
+            Text text = new Text();
+            List<String> ids = new ArrayList<>();
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+                try {
+                    ids.add(text.deserialize(p, ctxt));
+                } catch (JsonMappingException e) {
+                    throw JsonMappingException.wrapWithPath(e, ids, ids.size());
+                }
+            }
+            return new Raw.ZoneList(null, ids);
         }
     }
 }

@@ -44,6 +44,8 @@ final class Validation {
     static final int MAX_KEY_ID = 128;
     static final int MAX_REASON = 500;
     static final int MAX_INCIDENT = 64;
+    static final int MAX_ZONES = 10_000;
+    static final int MAX_EXPIRES_IN_DAYS = 3650;
 
     static final Pattern ZONE_ID = Pattern.compile("[a-z0-9-]{1,32}");
     static final Pattern KCV = Pattern.compile("[0-9A-Fa-f]{10}");
@@ -66,6 +68,7 @@ final class Validation {
             case GENERATE_WORKING_KEYS -> generateWorkingKeys((Raw.GenerateWorkingKeys) raw);
             case ROTATE -> rotate((Raw.Rotate) raw);
             case REVOKE -> revoke((Raw.Revoke) raw);
+            case EXPORT_BUNDLE -> exportBundle((Raw.ExportBundle) raw);
         };
         return problems.any() ? Optional.empty() : Optional.of(script);
     }
@@ -411,6 +414,55 @@ final class Validation {
         }
         return new RevokeScript(CeremonyScript.FORMAT, c.title(), c.operator(), c.witnesses(), c.notes(), zone, keys,
                 reason, incident);
+    }
+
+    // ---- export-bundle
+
+    private ExportBundleScript exportBundle(Raw.ExportBundle raw) {
+        Common c = common(raw);
+        ZoneSelection zones = null;
+        Raw.ZoneList rawZones = required("zones", raw.zones(), "the zone ids to export, or '*' for every zone");
+        if (rawZones != null && rawZones.text() != null) {
+            if (rawZones.text().equals(ExportBundleScript.ALL_ZONES)) {
+                zones = new ZoneSelection.All();
+            } else {
+                problems.add("zones", Names.quote(rawZones.text()) + " is not allowed; write '*' (every zone, in quotes)"
+                        + " or a list of zone ids, e.g. [sh-01, bj-01]");
+            }
+        } else if (rawZones != null) {
+            List<String> ids = rawZones.ids();
+            if (ids.isEmpty()) {
+                problems.add("zones", "the list is empty; name at least one zone id, or write '*'");
+            }
+            size("zones", ids, 0, MAX_ZONES, "zone id", "zone ids");
+            Map<String, String> seen = new HashMap<>();
+            for (int i = 0; i < ids.size(); i++) {
+                String at = Positions.item("zones", i);
+                String id = ids.get(i);
+                if (ExportBundleScript.ALL_ZONES.equals(id)) {
+                    problems.add(at, "'*' is not a zone id; to export every zone write zones: '*', without a list");
+                    continue;
+                }
+                id = zoneId(at, id);
+                if (id != null) {
+                    String first = seen.putIfAbsent(id, at);
+                    if (first != null) {
+                        problems.add(at, Names.quote(id) + " is also " + first + "; name each zone once");
+                    }
+                }
+            }
+            zones = new ZoneSelection.Listed(ids);
+        }
+        Integer expires = range("expires_in_days", required("expires_in_days", raw.expiresInDays(),
+                "how many days a node accepts the bundle, 1 to " + MAX_EXPIRES_IN_DAYS), 1, MAX_EXPIRES_IN_DAYS);
+        String output = line("output_directory", required("output_directory", raw.outputDirectory(),
+                "where the bundles are written, e.g. /media/bundles; a relative path is taken from the script's folder"),
+                MAX_PATH);
+        if (problems.any()) {
+            return null;
+        }
+        return new ExportBundleScript(CeremonyScript.FORMAT, c.title(), c.operator(), c.witnesses(), c.notes(), zones,
+                expires, output);
     }
 
     // ---- field checks; each returns the valid value, or null after reporting (or when given null)

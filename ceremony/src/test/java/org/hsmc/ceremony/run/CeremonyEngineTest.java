@@ -1,6 +1,14 @@
 package org.hsmc.ceremony.run;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.hsmc.ceremony.audit.AuditLog;
+import org.hsmc.ceremony.bundle.BundleExporter;
+import org.hsmc.ceremony.bundle.BundleRecord;
+import org.hsmc.ceremony.bundle.BundleRecords;
+import org.hsmc.ceremony.bundle.Bundles;
+import org.hsmc.ceremony.keys.KeyException;
+import org.hsmc.ceremony.keys.KeyIds;
 import org.hsmc.ceremony.keys.InventoryFilter;
 import org.hsmc.ceremony.keys.KeyHierarchy;
 import org.hsmc.ceremony.keys.KeyRecords;
@@ -10,6 +18,11 @@ import org.hsmc.ceremony.script.ParsedScript;
 import org.hsmc.ceremony.script.ScriptParser;
 import org.hsmc.ceremony.store.Store;
 import org.hsmc.pkcs11.Kcv;
+import org.hsmc.pkcs11.KeyHandle;
+import org.hsmc.pkcs11.KeyTemplate;
+import org.hsmc.pkcs11.KeyUsage;
+import org.hsmc.pkcs11.MechanismNotSupportedException;
+import org.hsmc.pkcs11.WrapMechanism;
 import org.hsmc.pkcs11.Pkcs11Module;
 import org.hsmc.pkcs11.Session;
 import org.hsmc.pkcs11.Token;
@@ -31,8 +44,20 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.security.KeyPairGenerator;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -291,6 +316,304 @@ class CeremonyEngineTest {
         assertThat(engine.journal().recent(1).getFirst().state()).isEqualTo(RunState.FAILED);
         assertThat(store.integrityCheck()).isEqualTo("ok");
         assertThat(audit.verify(Optional.empty()).intact()).isTrue();
+    }
+
+    // ------------------------------------------------------------------ export-bundle
+
+    private Path scripts() throws java.io.IOException {
+        return Files.createDirectories(home.resolve("scripts"));
+    }
+
+    private X509Certificate consoleCertificate() throws Exception {
+        byte[] der = store.read(c -> BundleRecords.consoleCertificate(c).orElseThrow().der());
+        return (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificate(new java.io.ByteArrayInputStream(der));
+    }
+
+    private static String sha256(byte[] b) throws Exception {
+        return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(b));
+    }
+
+    private long auditCount(String action, String runId) {
+        return store.read(c -> {
+            try (var ps = c.prepareStatement("SELECT COUNT(*) FROM audit_entry WHERE action = ? AND details LIKE ?")) {
+                ps.setString(1, action);
+                ps.setString(2, "%" + runId + "%");
+                try (var rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
+    @Test
+    @Order(11)
+    void theExampleExportsABundlePerZoneSignedInTheHsmThatOpensslAccepts() throws Exception {
+        Path scripts = scripts();
+        engine.scriptDirectory(scripts);
+        console.progress.clear();
+        RunRecord r = run("08-export-bundle.yaml", Files.readAllBytes(EXAMPLES.resolve("08-export-bundle.yaml")));
+        assertThat(r.state()).isEqualTo(RunState.COMPLETED);
+        assertThat(engine.journal().steps(r.id())).extracting(StepRecord::name)
+                .containsExactly("bundle for zone bj-01 (1 of 2)", "bundle for zone sh-01 (2 of 2)");
+        assertThat(console.progress).contains("bundles 1/2", "bundles 2/2");
+
+        Path out = scripts.resolve("bundles");
+        List<BundleRecord> records = store.read(c -> BundleRecords.ofRun(c, r.id()));
+        assertThat(records).extracting(BundleRecord::zone).containsExactly("bj-01", "sh-01");
+        for (BundleRecord b : records) {
+            byte[] der = Files.readAllBytes(out.resolve(b.fileName()));
+            assertThat(b.sequence()).isEqualTo(1);
+            assertThat(b.previousSha256()).isNull();
+            assertThat(b.writtenAt()).isNotNull();
+            assertThat(b.fileName()).isEqualTo(b.zone() + "-000001.p7m");
+            assertThat(sha256(der)).isEqualTo(b.sha256());
+            byte[] stored = store.read(c -> BundleRecords.der(c, b.zone(), 1));
+            assertThat(stored).isEqualTo(der);
+            assertThat(Files.readString(out.resolve(b.fileName() + ".sha256"))).isEqualTo(b.sha256() + "  " + b.fileName() + "\n");
+        }
+        assertThat(auditCount("bundle.exported", r.id())).isEqualTo(2);
+        assertThat(audit.verify(Optional.empty()).intact()).isTrue();
+
+        // sh-01 carries every key still valid (the superseded v1 keys are in their overlap window), and the revocation
+        byte[] der = Files.readAllBytes(out.resolve("sh-01-000001.p7m"));
+        JsonNode m = new ObjectMapper().readTree(Bundles.manifest(der));
+        assertThat(m.get("zone").asText()).isEqualTo("sh-01");
+        assertThat(m.get("sequence").asLong()).isEqualTo(1);
+        assertThat(m.get("ceremony_id").asText()).isEqualTo(r.id());
+        assertThat(m.get("previous_bundle_sha256").isNull()).isTrue();
+        List<WorkingKey> valid = new KeyHierarchy(store, audit, clock).inventory(InventoryFilter.ALL.zone("sh-01").status("ACTIVE"))
+                .stream().filter(w -> w.validUntil().isAfter(Instant.now())).toList();
+        assertThat(valid).extracting(WorkingKey::id).contains("wk/sh-01/dek/v1", "wk/sh-01/dek/v2", "wk/sh-01/kek/v2")
+                .doesNotContain("wk/sh-01/kek/v1");
+        List<String> ids = new ArrayList<>();
+        m.get("keys").forEach(k -> ids.add(k.get("id").asText()));
+        assertThat(ids).containsExactlyElementsOf(valid.stream().map(WorkingKey::id).toList());
+        for (JsonNode k : m.get("keys")) {
+            WorkingKey w = valid.stream().filter(x -> x.id().equals(k.get("id").asText())).findFirst().orElseThrow();
+            assertThat(k.get("kcv").asText()).isEqualTo(w.kcv());
+            assertThat(k.get("wrapping_key").get("id").asText()).isEqualTo("zmk/sh-01/v1");
+            assertThat(k.get("wrapping_key").get("mechanism").asText()).isEqualTo("AES-KWP");
+        }
+        assertThat(m.get("revocations").get(0).get("id").asText()).isEqualTo("wk/sh-01/kek/v1");
+        assertThat(m.get("revocations").get(0).get("incident").asText()).isEqualTo("DEMO-INC-0001");
+
+        // the wrapped keys open under the ZMK with their KCVs (the console's side of the round trip)
+        withOpenHsm(s -> {
+            ZoneKey zmk = store.read(c -> KeyRecords.activeZoneKey(c, "sh-01")).orElseThrow();
+            var lmk = new KeyHierarchy(store, audit, clock).activeMasterKey(s);
+            KeyHandle z = s.unwrap(WrapMechanism.AES_KWP, lmk.handle(), zmk.wrapped(), KeyTemplate.aes(32).token(false)
+                    .sensitive(true).extractable(false).usages(KeyUsage.UNWRAP).build());
+            try {
+                for (JsonNode k : m.get("keys")) {
+                    KeyHandle w = s.unwrap(WrapMechanism.AES_KWP, z, Base64.getDecoder().decode(k.get("wrapped").asText()),
+                            KeyTemplate.aes(32).token(false).sensitive(true).extractable(false).usages(KeyUsage.SIGN).build());
+                    assertThat(s.kcv(w).hex()).isEqualTo(k.get("kcv").asText());
+                    s.destroy(w);
+                }
+            } finally {
+                s.destroy(z);
+            }
+        });
+
+        // anyone can check it: openssl with the console certificate as the only trust anchor
+        Bundles.OpenSsl openssl = Bundles.opensslVerify(out.resolve("sh-01-000001.p7m"), consoleCertificate(), home);
+        assertThat(openssl.exit()).as(openssl.messages()).isZero();
+        assertThat(openssl.content()).isEqualTo(Bundles.manifest(der));
+
+        // the next run makes sequence 2 of each zone, naming the first
+        RunRecord again = run("08-export-bundle.yaml", Files.readAllBytes(EXAMPLES.resolve("08-export-bundle.yaml")));
+        assertThat(again.state()).isEqualTo(RunState.COMPLETED);
+        BundleRecord second = store.read(c -> BundleRecords.ofRun(c, again.id(), "sh-01")).orElseThrow();
+        assertThat(second.sequence()).isEqualTo(2);
+        assertThat(second.previousSha256()).isEqualTo(records.get(1).sha256());
+        JsonNode m2 = new ObjectMapper().readTree(Bundles.manifest(Files.readAllBytes(out.resolve("sh-01-000002.p7m"))));
+        assertThat(m2.get("previous_bundle_sha256").asText()).isEqualTo(records.get(1).sha256());
+        assertThat(Files.readAllBytes(out.resolve("sh-01-000001.p7m"))).as("never overwritten").isEqualTo(der);
+    }
+
+    @Test
+    @Order(12)
+    void aHundredZonesOfAHundredKeysExportInOneCeremonyWithProgress() throws Exception {
+        int zones = 100;
+        int keysPerZone = 100;
+        List<String> ids = new ArrayList<>();
+        withOpenHsm(s -> {
+            KeyHierarchy keys = new KeyHierarchy(store, audit, clock);
+            List<KeyHierarchy.WorkingKeyRequest> requests = new ArrayList<>();
+            for (int v = 1; v <= keysPerZone; v++) {
+                requests.add(new KeyHierarchy.WorkingKeyRequest(KeyIds.KeyPurposeName.DEK, v % 2 == 0 ? "AES-256" : "AES-128", v,
+                        Instant.parse("2027-01-01T00:00:00Z"), Instant.parse("2028-01-01T00:00:00Z")));
+            }
+            for (int i = 0; i < zones; i++) {
+                String zone = "bulk-%03d".formatted(i);
+                ids.add(zone);
+                keys.registerZone(zone, "Bulk zone " + i, "bulk-setup");
+                List<byte[]> parts = List.of(s.random(32), s.random(32));
+                keys.storeZmkFromComponents(s, zone, 1, parts, "bulk-setup");
+                keys.generateWorkingKeys(s, zone, requests, "bulk-setup");
+            }
+        });
+        String script = """
+                ceremony: export-bundle
+                format: 1
+                title: Bundles for a hundred zones
+                operator: Alice
+                zones: [%s]
+                expires_in_days: 7
+                output_directory: bulk
+                """.formatted(String.join(", ", ids));
+        engine.scriptDirectory(scripts());
+        console.progress.clear();
+        long t0 = System.nanoTime();
+        RunRecord r = run("bulk.yaml", script.getBytes(StandardCharsets.UTF_8));
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertThat(r.state()).isEqualTo(RunState.COMPLETED);
+        assertThat(engine.journal().steps(r.id())).hasSize(zones).allMatch(st -> st.state() == StepRecord.State.DONE);
+        List<BundleRecord> records = store.read(c -> BundleRecords.ofRun(c, r.id()));
+        assertThat(records).hasSize(zones).allSatisfy(b -> {
+            assertThat(b.keyCount()).isEqualTo(keysPerZone);
+            assertThat(b.writtenAt()).isNotNull();
+            assertThat(scripts().resolve("bulk").resolve(b.fileName())).exists();
+        });
+        assertThat(console.progress).contains("bundles 1/100", "bundles 50/100", "bundles 100/100",
+                "bundle bulk-042: keys translated 100/100");
+        System.out.printf("export of %d zones x %d keys through the engine: %.2f s%n", zones, keysPerZone, seconds);
+    }
+
+    @Test
+    @Order(13)
+    void anExportIsSafeToRepeatNeverOverwritesAndRefusesWhatItCannotDo() throws Exception {
+        Path dir = Files.createDirectories(home.resolve("repeat"));
+        BundleExporter exporter = new BundleExporter(store, audit, clock);
+        String run1 = newRun();
+        BundleExporter.Progress quiet = (z, d, t) -> { };
+        withOpenHsm(s -> {
+            BundleExporter.Exported first = exporter.export(s, "sh-01", Duration.ofDays(30), dir, run1, quiet);
+            assertThat(first.earlier()).isFalse();
+            assertThat(first.record().sequence()).isEqualTo(3);
+            byte[] bytes = read(first.file());
+
+            // again: not signed twice, the same file
+            BundleExporter.Exported again = exporter.export(s, "sh-01", Duration.ofDays(30), dir, run1, quiet);
+            assertThat(again.earlier()).isTrue();
+            assertThat(again.record().sha256()).isEqualTo(first.record().sha256());
+            assertThat(read(first.file())).isEqualTo(bytes);
+
+            // the medium lost the files: written again from the store, byte for byte
+            delete(first.file());
+            delete(dir.resolve(first.record().fileName() + ".sha256"));
+            assertThat(exporter.export(s, "sh-01", Duration.ofDays(30), dir, run1, quiet).earlier()).isTrue();
+            assertThat(read(first.file())).isEqualTo(bytes);
+            assertThat(auditCount("bundle.exported", run1)).isEqualTo(1);
+        });
+
+        // someone else's file where the next bundle goes: refused, never overwritten; moved away, the run finishes
+        String run2 = newRun();
+        Path squatter = dir.resolve(BundleExporter.fileName("sh-01", 4));
+        Files.writeString(squatter, "not a bundle");
+        withOpenHsm(s -> {
+            assertThatThrownBy(() -> exporter.export(s, "sh-01", Duration.ofDays(30), dir, run2, quiet))
+                    .isInstanceOf(KeyException.class).hasMessageContaining("already exists and is not this bundle's")
+                    .hasMessageContaining("never overwrites");
+        });
+        assertThat(Files.readString(squatter)).isEqualTo("not a bundle");
+        BundleRecord pending = store.read(c -> BundleRecords.ofRun(c, run2, "sh-01")).orElseThrow();
+        assertThat(pending.writtenAt()).isNull();
+        assertThat(auditCount("bundle.exported", run2)).isZero();
+        Files.move(squatter, home.resolve("moved-away"));
+        withOpenHsm(s -> {
+            BundleExporter.Exported done = exporter.export(s, "sh-01", Duration.ofDays(30), dir, run2, quiet);
+            assertThat(done.earlier()).isTrue();
+            assertThat(done.record().writtenAt()).isNotNull();
+            byte[] stored = store.read(c -> BundleRecords.der(c, "sh-01", 4));
+            assertThat(read(done.file())).isEqualTo(stored);
+        });
+
+        // a medium that is not there
+        withOpenHsm(s -> assertThatThrownBy(() -> exporter.export(s, "bj-01", Duration.ofDays(30),
+                home.resolve("no-such-medium").resolve("bundles"), newRun(), quiet))
+                .isInstanceOf(KeyException.class).hasMessageContaining("Is the medium mounted?"));
+
+        // a zone with a transport key: SoftHSM2 2.6 has RSA-OAEP only with SHA-1, and the driver says so
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(3072);
+        RSAPublicKey transport = (RSAPublicKey) g.generateKeyPair().getPublic();
+        String run3 = newRun();
+        withOpenHsm(s -> {
+            KeyHierarchy keys = new KeyHierarchy(store, audit, clock);
+            keys.registerZone("tk-01", "Transport key zone", run3);
+            keys.storeTransportKey("tk-01", 1, transport, run3);
+            keys.generateWorkingKeys(s, "tk-01", List.of(new KeyHierarchy.WorkingKeyRequest(KeyIds.KeyPurposeName.DEK, "AES-256", 1,
+                    Instant.parse("2027-01-01T00:00:00Z"), Instant.parse("2028-01-01T00:00:00Z"))), run3);
+            assertThatThrownBy(() -> exporter.export(s, "tk-01", Duration.ofDays(30), dir, run3, quiet))
+                    .isInstanceOfSatisfying(MechanismNotSupportedException.class, e -> assertThat(e.userMessage())
+                            .contains("offers RSA-OAEP only with SHA-1, not with SHA-256")
+                            .contains("cannot wrap keys for a zone transport key"));
+        });
+        List<BundleRecord> tk = store.read(c -> BundleRecords.ofZone(c, "tk-01"));
+        assertThat(tk).isEmpty();
+        assertThat(audit.verify(Optional.empty()).intact()).isTrue();
+    }
+
+    @Test
+    @Order(14)
+    void anExportOfZonesThatDoNotFitIsRefusedBeforeTheQuorumAndChangesNothing() throws Exception {
+        withOpenHsm(s -> new KeyHierarchy(store, audit, clock).registerZone("no-key", "A zone without a key", "test"));
+        int runsBefore = engine.journal().recent(1000).size();
+        String script = """
+                ceremony: export-bundle
+                format: 1
+                title: Bundles for zones that do not fit
+                operator: Alice
+                zones: [sh-01, nowhere, no-key]
+                expires_in_days: 30
+                output_directory: refused
+                """;
+        assertThatThrownBy(() -> run("refused.yaml", script.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(CeremonyRefusedException.class)
+                .hasMessageContaining("zones[1]: the zone 'nowhere' does not exist")
+                .hasMessageContaining("zones[2]: the zone 'no-key' has no zone master key or transport key");
+        assertThat(engine.journal().recent(1000)).hasSize(runsBefore);
+        assertThat(scripts().resolve("refused")).doesNotExist();
+    }
+
+    private String newRun() {
+        String id = UUID.randomUUID().toString();
+        byte[] script = "export".getBytes(StandardCharsets.UTF_8);
+        engine.journal().create(id, "export-bundle", "direct export", "test", script, "00".repeat(32), "test site", "Alice", false);
+        return id;
+    }
+
+    private static byte[] read(Path p) {
+        try {
+            return Files.readAllBytes(p);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void delete(Path p) {
+        try {
+            Files.delete(p);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Opens the HSM with a quorum of three demo cards and runs {@code work} on a session. */
+    private void withOpenHsm(Consumer<Session> work) {
+        try (var q = org.hsmc.ceremony.custody.QuorumSession.begin(store, audit, clock,
+                org.hsmc.ceremony.custody.CardSetPurpose.ADMIN, "test", "test")) {
+            for (String c : List.of("demo-card-1", "demo-card-2", "demo-card-3")) {
+                q.present(card(c), console.pins.get(c).toCharArray());
+            }
+            q.openHsm(hsm);
+            try (Session s = hsm.openSession()) {
+                work.accept(s);
+            }
+        }
     }
 
     private void proveEveryKcv(KeyHierarchy keys) {

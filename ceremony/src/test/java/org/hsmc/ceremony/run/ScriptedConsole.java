@@ -22,6 +22,8 @@ class ScriptedConsole implements CeremonyConsole {
     final List<ComponentDelivery> delivered = new ArrayList<>();
     final List<QuorumRefusal> refusals = new ArrayList<>();
     final List<String> steps = new ArrayList<>();
+    /** Every progress report: "step done/total". */
+    final List<String> progress = new ArrayList<>();
     String hsmPin;
     private int cursor;
     private final Map<String, Integer> typedCursor = new HashMap<>();
@@ -62,6 +64,7 @@ class ScriptedConsole implements CeremonyConsole {
 
     @Override
     public void progress(String step, long done, long total) {
+        progress.add(step + " " + done + "/" + total);
     }
 
     @Override

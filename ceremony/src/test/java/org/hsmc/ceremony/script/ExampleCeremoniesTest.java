@@ -126,6 +126,14 @@ class ExampleCeremoniesTest {
     }
 
     @Test
+    void exportBundle() throws IOException {
+        ExportBundleScript s = (ExportBundleScript) example("08-export-bundle.yaml").script();
+        assertThat(s.zones()).isInstanceOf(ZoneSelection.All.class);
+        assertThat(s.expiresInDays()).isEqualTo(30);
+        assertThat(s.outputDirectory()).isEqualTo("bundles");
+    }
+
+    @Test
     void importZoneMasterKeyMatchesTheDemoComponentsOfTheReadme() throws IOException {
         ImportZoneMasterKeyScript s = (ImportZoneMasterKeyScript) example("07-import-zone-master-key.yaml").script();
         assertThat(s.zone()).isEqualTo(new ZoneRef("bj-01", "Beijing online nodes"));

@@ -18,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hsmc.ceremony.script.Scripts.IMPORT;
 import static org.hsmc.ceremony.script.Scripts.INITIALIZE;
 import static org.hsmc.ceremony.script.Scripts.MASTER_KEY;
+import static org.hsmc.ceremony.script.Scripts.EXPORT_BUNDLE;
 import static org.hsmc.ceremony.script.Scripts.REVOKE;
 import static org.hsmc.ceremony.script.Scripts.ROTATE;
 import static org.hsmc.ceremony.script.Scripts.WORKING_KEYS;
@@ -137,6 +138,19 @@ class ScriptParserTest {
         assertThat(s.incident()).isEqualTo("INC-42");
         RevokeScript all = (RevokeScript) parse(edit(REVOKE, "keys: [wk/sh-01/dek/v1, wk/sh-01/mac/v1]", "keys: all"));
         assertThat(all.keys()).isInstanceOf(KeySelection.All.class);
+    }
+
+    @Test
+    void exportBundleOfListedZonesOrAll() {
+        ExportBundleScript s = (ExportBundleScript) parse(EXPORT_BUNDLE);
+        assertThat(s.type()).isEqualTo(CeremonyType.EXPORT_BUNDLE);
+        assertThat(s.zones()).isEqualTo(new ZoneSelection.Listed(List.of("sh-01", "bj-01")));
+        assertThat(s.expiresInDays()).isEqualTo(30);
+        assertThat(s.outputDirectory()).isEqualTo("/media/bundles");
+        ExportBundleScript all = (ExportBundleScript) parse(edit(EXPORT_BUNDLE, "zones: [sh-01, bj-01]", "zones: '*'"));
+        assertThat(all.zones()).isInstanceOf(ZoneSelection.All.class);
+        ExportBundleScript relative = (ExportBundleScript) parse(edit(EXPORT_BUNDLE, "/media/bundles", "out/bundles"));
+        assertThat(relative.outputDirectory()).isEqualTo("out/bundles");
     }
 
     @Test

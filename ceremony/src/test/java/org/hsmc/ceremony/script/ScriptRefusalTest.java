@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.hsmc.ceremony.script.Scripts.EXPORT_BUNDLE;
 import static org.hsmc.ceremony.script.Scripts.IMPORT;
 import static org.hsmc.ceremony.script.Scripts.INITIALIZE;
 import static org.hsmc.ceremony.script.Scripts.MASTER_KEY;
@@ -134,7 +135,7 @@ class ScriptRefusalTest {
         // ---- pass 1: type and format
         rows.add(row("unknown ceremony type", edit(MASTER_KEY, "generate-master-key", "generate-master-keys"), "ceremony",
                 "'generate-master-keys' is not a ceremony type; use initialize, generate-master-key, generate-zone-master-key,"
-                        + " import-zone-master-key, generate-working-keys, rotate or revoke"));
+                        + " import-zone-master-key, generate-working-keys, rotate, revoke or export-bundle"));
         rows.add(row("type in the wrong case", edit(ROTATE, "ceremony: rotate", "ceremony: Rotate"), "ceremony",
                 "'Rotate' is not a ceremony type"));
         rows.add(row("format 2", edit(ROTATE, "format: 1", "format: 2"), "format",
@@ -277,6 +278,49 @@ class ScriptRefusalTest {
                 "reason", "is 501 characters long; at most 500"));
         rows.add(row("incident of 65 characters", edit(REVOKE, "incident: INC-42", "incident: " + "I".repeat(65)),
                 "incident", "is 65 characters long; at most 64"));
+
+        // ---- export-bundle
+        rows.add(row("unknown field in export-bundle", EXPORT_BUNDLE + "sign_with: bundle-signer/v2\n", "sign_with",
+                "unknown field 'sign_with' (allowed here: ceremony, format, title, operator, witnesses, notes, zones,"
+                        + " expires_in_days, output_directory)"));
+        rows.add(row("misspelt expires_in_days", edit(EXPORT_BUNDLE, "expires_in_days: 30", "expire_in_days: 30"),
+                "expire_in_days", "did you mean 'expires_in_days'?"));
+        rows.add(row("missing zones", edit(EXPORT_BUNDLE, "zones: [sh-01, bj-01]\n", ""), "zones",
+                "missing field 'zones' (the zone ids to export, or '*' for every zone)"));
+        rows.add(row("missing expires_in_days", edit(EXPORT_BUNDLE, "expires_in_days: 30\n", ""), "expires_in_days",
+                "missing field 'expires_in_days'"));
+        rows.add(row("missing output_directory", edit(EXPORT_BUNDLE, "output_directory: /media/bundles\n", ""),
+                "output_directory", "missing field 'output_directory'"));
+        rows.add(row("zones: all", edit(EXPORT_BUNDLE, "zones: [sh-01, bj-01]", "zones: all"), "zones",
+                "'all' is not allowed; write '*' (every zone, in quotes) or a list of zone ids"));
+        rows.add(row("zones: a plain * (YAML reads it as an alias)", edit(EXPORT_BUNDLE, "zones: [sh-01, bj-01]", "zones: *"), "",
+                "line 5, column 9: this is not valid YAML"));
+        rows.add(row("zones as an object", edit(EXPORT_BUNDLE, "zones: [sh-01, bj-01]", "zones: {id: sh-01}"), "zones",
+                "expected the text '*' or a list of zone ids, found an object"));
+        rows.add(row("a number in zones", edit(EXPORT_BUNDLE, "[sh-01, bj-01]", "[sh-01, 17]"), "zones[1]",
+                "expected text, found the number 17"));
+        rows.add(row("no zones", edit(EXPORT_BUNDLE, "zones: [sh-01, bj-01]", "zones: []"), "zones",
+                "the list is empty; name at least one zone id, or write '*'"));
+        rows.add(row("bad zone id in zones", edit(EXPORT_BUNDLE, "[sh-01, bj-01]", "[sh-01, BJ_01]"), "zones[1]",
+                "'BJ_01' is not a zone id; use 1 to 32 characters of a-z, 0-9 and -"));
+        rows.add(row("the same zone twice", edit(EXPORT_BUNDLE, "[sh-01, bj-01]", "[sh-01, sh-01]"), "zones[1]",
+                "'sh-01' is also zones[0]; name each zone once"));
+        rows.add(row("'*' inside the list", edit(EXPORT_BUNDLE, "[sh-01, bj-01]", "[sh-01, '*']"), "zones[1]",
+                "'*' is not a zone id; to export every zone write zones: '*', without a list"));
+        rows.add(row("expires_in_days 0", edit(EXPORT_BUNDLE, "expires_in_days: 30", "expires_in_days: 0"), "expires_in_days",
+                "0 is out of range; use 1 to 3650"));
+        rows.add(row("expires_in_days 3651", edit(EXPORT_BUNDLE, "expires_in_days: 30", "expires_in_days: 3651"),
+                "expires_in_days", "3651 is out of range; use 1 to 3650"));
+        rows.add(row("expires_in_days in quotes", edit(EXPORT_BUNDLE, "expires_in_days: 30", "expires_in_days: '30'"),
+                "expires_in_days", "expected a whole number, found the text '30'; write it without quotes"));
+        rows.add(row("output_directory blank", edit(EXPORT_BUNDLE, "output_directory: /media/bundles", "output_directory: '  '"),
+                "output_directory", "is empty"));
+        rows.add(row("output_directory on two lines", edit(EXPORT_BUNDLE, "output_directory: /media/bundles",
+                "output_directory: \"/media\\nbundles\""), "output_directory", "must be one line"));
+        rows.add(row("output_directory of 4097 characters", edit(EXPORT_BUNDLE, "output_directory: /media/bundles",
+                "output_directory: /" + "d".repeat(4096)), "output_directory", "is 4097 characters long; at most 4096"));
+        rows.add(row("output_directory a number", edit(EXPORT_BUNDLE, "output_directory: /media/bundles",
+                "output_directory: 2027"), "output_directory", "expected text, found the number 2027"));
 
         // ---- YAML that would make a reviewed file mean something else
         rows.add(row("duplicate key at the top", ROTATE + "zone: bj-01\n", "zone",

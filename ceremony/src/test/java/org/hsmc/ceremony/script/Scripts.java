@@ -130,6 +130,16 @@ final class Scripts {
             incident: INC-42
             """;
 
+    static final String EXPORT_BUNDLE = """
+            ceremony: export-bundle
+            format: 1
+            title: Bundles for sh-01 and bj-01
+            operator: Alice
+            zones: [sh-01, bj-01]
+            expires_in_days: 30
+            output_directory: /media/bundles
+            """;
+
     /** {@code text} with {@code from} replaced by {@code to}; {@code from} must occur exactly once. */
     static String edit(String text, String from, String to) {
         int at = text.indexOf(from);

@@ -67,6 +67,8 @@ public final class ReportPdf implements AutoCloseable {
     }
 
     static final float BODY = 9.5f;
+    /** Hex values in label/value fields: a 64-digit hash and an audit head fit on one line. */
+    static final float MONO_FIELD = 8.2f;
     static final float SMALL = 8f;
     static final float TABLE = 8f;
     static final float HEADING = 11.5f;
@@ -91,6 +93,8 @@ public final class ReportPdf implements AutoCloseable {
     private final List<PDPage> pages = new ArrayList<>();
     private PDPageContentStream cs;
     private float y;
+    /** A heading not drawn yet: it is drawn with the first part of the block that follows, so it never ends a page. */
+    private String pendingHeading;
 
     /**
      * Starts a document.
@@ -111,6 +115,11 @@ public final class ReportPdf implements AutoCloseable {
         this.size = landscape ? new PDRectangle(PDRectangle.A4.getHeight(), PDRectangle.A4.getWidth()) : PDRectangle.A4;
         this.headerLeft = headerLeft;
         this.headerRight = headerRight;
+    }
+
+    /** The number of pages so far. */
+    public int pages() {
+        return pages.size();
     }
 
     /** The width between the margins, in points. */
@@ -158,8 +167,9 @@ public final class ReportPdf implements AutoCloseable {
         return y - BOTTOM;
     }
 
-    /** Starts a new page unless {@code points} fit on this one. */
+    /** Starts a new page unless {@code points} fit on this one (after a heading waiting to be drawn). */
     public void need(float points) {
+        flushHeading(points);
         if (room() < points) {
             newPage();
         }
@@ -179,9 +189,27 @@ public final class ReportPdf implements AutoCloseable {
         space(4);
     }
 
-    /** A section heading, kept with at least a few lines of what follows. */
+    /**
+     * A section heading. It is drawn with the first part of the next block (a table's header and first
+     * row, a paragraph's first lines), on a new page if they do not fit together, so that no page ends
+     * with a heading.
+     */
     public void heading(String text) {
-        need(HEADING * 1.4f + 48);
+        flushHeading(0);
+        pendingHeading = text;
+    }
+
+    private void flushHeading(float next) {
+        if (pendingHeading == null) {
+            return;
+        }
+        String text = pendingHeading;
+        pendingHeading = null;
+        int lines = TextWrap.lines(fonts, fonts.printable(text, Fonts.Face.BOLD), Fonts.Face.BOLD, HEADING, contentWidth()).size();
+        float height = 8 + lines * HEADING * 1.35f + 6;
+        if (room() < height + next) {
+            newPage();
+        }
         space(8);
         block(text, Fonts.Face.BOLD, HEADING, BLACK, 1);
         rule(LEFT, y + 2, LEFT + contentWidth(), 0.5f, RULE);
@@ -198,31 +226,33 @@ public final class ReportPdf implements AutoCloseable {
         block(text, face, pointSize, grey ? GREY : BLACK, 3);
     }
 
-    /** A numbered list, one paragraph per item, wrapped under its own text. */
-    public void numbered(List<String> items) {
+    /** A numbered list in {@code pointSize}, one paragraph per item, wrapped under its own text. */
+    public void numbered(List<String> items, float pointSize) {
         float indent = 16;
         for (int i = 0; i < items.size(); i++) {
             String label = (i + 1) + ".";
-            List<String> lines = TextWrap.lines(fonts, fonts.printable(items.get(i), Fonts.Face.REGULAR), Fonts.Face.REGULAR, BODY,
+            List<String> lines = TextWrap.lines(fonts, fonts.printable(items.get(i), Fonts.Face.REGULAR), Fonts.Face.REGULAR, pointSize,
                     contentWidth() - indent);
-            float leading = BODY * 1.35f;
-            need(Math.min(lines.size(), 3) * leading);
+            float leading = pointSize * 1.32f;
+            need(Math.min(lines.size(), i == 0 ? 2 : 3) * leading);
             for (int l = 0; l < lines.size(); l++) {
                 need(leading);
                 y -= leading;
                 if (l == 0) {
-                    text(LEFT, y + 2, label, Fonts.Face.BOLD, BODY, BLACK);
+                    text(LEFT, y + 2, label, Fonts.Face.BOLD, pointSize, BLACK);
                 }
-                text(LEFT + indent, y + 2, lines.get(l), Fonts.Face.REGULAR, BODY, BLACK);
+                text(LEFT + indent, y + 2, lines.get(l), Fonts.Face.REGULAR, pointSize, BLACK);
             }
-            space(3);
+            space(2.5f);
         }
     }
 
     private void block(String text, Fonts.Face face, float pointSize, float[] colour, float after) {
         ensurePage();
         float leading = pointSize * 1.35f;
-        for (String line : TextWrap.lines(fonts, fonts.printable(text, face), face, pointSize, contentWidth())) {
+        List<String> lines = TextWrap.lines(fonts, fonts.printable(text, face), face, pointSize, contentWidth());
+        flushHeading(Math.min(lines.size(), 2) * leading);
+        for (String line : lines) {
             need(leading);
             y -= leading;
             text(LEFT, y + pointSize * 0.25f, line, face, pointSize, colour);
@@ -232,12 +262,13 @@ public final class ReportPdf implements AutoCloseable {
 
     /** Label/value pairs in two columns, without rules. */
     public void fields(List<Field> fields) {
-        float labelWidth = contentWidth() * 0.27f;
+        float labelWidth = Math.min(contentWidth() * 0.27f, 150);
         List<Column> cols = List.of(new Column("", 0.27f, Fonts.Face.BOLD), new Column("", 0.73f, Fonts.Face.REGULAR));
         float[] widths = {labelWidth, contentWidth() - labelWidth};
+        flushHeading(BODY * 1.3f * 2 + 2 * PAD_Y);
         for (Field f : fields) {
             row(cols, widths, new String[]{f.label(), f.value() == null ? "" : f.value()},
-                    new Fonts.Face[]{Fonts.Face.BOLD, f.face()}, BODY, false, null);
+                    new Fonts.Face[]{Fonts.Face.BOLD, f.face()}, new float[]{BODY, f.face() == Fonts.Face.MONO ? MONO_FIELD : BODY}, false, null);
         }
         space(4);
     }
@@ -259,13 +290,50 @@ public final class ReportPdf implements AutoCloseable {
             headerFaces[i] = Fonts.Face.BOLD;
             titles[i] = columns.get(i).title();
         }
-        Runnable header = () -> row(columns, widths, titles, headerFaces, TABLE, true, null);
-        need(rowHeight(widths, titles, headerFaces, TABLE) + TABLE * 2.6f);
+        fitHeaderWords(widths, titles);
+        float[] sizes = new float[columns.size()];
+        java.util.Arrays.fill(sizes, TABLE);
+        Runnable header = () -> row(columns, widths, titles, headerFaces, sizes, true, null);
+        float first = rows.isEmpty() ? 0 : rowHeight(widths, rows.getFirst().stream().map(s -> s == null ? "" : s).toArray(String[]::new),
+                faces, TABLE);
+        need(rowHeight(widths, titles, headerFaces, TABLE) + Math.min(first, TABLE * 1.3f * 4 + 2 * PAD_Y));
         header.run();
         for (List<String> r : rows) {
-            row(columns, widths, r.stream().map(s -> s == null ? "" : s).toArray(String[]::new), faces, TABLE, false, header);
+            row(columns, widths, r.stream().map(s -> s == null ? "" : s).toArray(String[]::new), faces, sizes, false, header);
         }
         space(6);
+    }
+
+    /**
+     * Widens columns whose header has a word wider than the column ("Attempt" must not break into
+     * "Attemp t"), taking the room from the columns that have it to spare.
+     */
+    private void fitHeaderWords(float[] widths, String[] titles) {
+        float[] min = new float[widths.length];
+        float deficit = 0;
+        for (int i = 0; i < widths.length; i++) {
+            for (String word : fonts.printable(titles[i], Fonts.Face.BOLD).split(" ")) {
+                boolean wide = word.codePoints().anyMatch(TextWrap::isWide);
+                float w = wide ? fonts.width(word.substring(0, word.offsetByCodePoints(0, Math.min(2, word.codePointCount(0, word.length())))),
+                        Fonts.Face.BOLD, TABLE) : fonts.width(word, Fonts.Face.BOLD, TABLE);
+                min[i] = Math.max(min[i], w + 2 * PAD_X + 1);
+            }
+            deficit += Math.max(0, min[i] - widths[i]);
+        }
+        if (deficit <= 0) {
+            return;
+        }
+        float spare = 0;
+        for (int i = 0; i < widths.length; i++) {
+            spare += Math.max(0, widths[i] - min[i]);
+        }
+        if (spare < deficit) {
+            return;
+        }
+        float share = deficit / spare;
+        for (int i = 0; i < widths.length; i++) {
+            widths[i] = widths[i] < min[i] ? min[i] : widths[i] - (widths[i] - min[i]) * share;
+        }
     }
 
     private float rowHeight(float[] widths, String[] cells, Fonts.Face[] faces, float pointSize) {
@@ -281,14 +349,18 @@ public final class ReportPdf implements AutoCloseable {
      * One row; when it does not fit, it continues on the next page (after the repeated header) with the
      * lines that are left.
      */
-    private void row(List<Column> columns, float[] widths, String[] cells, Fonts.Face[] faces, float pointSize, boolean isHeader,
+    private void row(List<Column> columns, float[] widths, String[] cells, Fonts.Face[] faces, float[] sizes, boolean isHeader,
                      Runnable headerOnNewPage) {
         ensurePage();
+        float pointSize = 0;
+        for (float s : sizes) {
+            pointSize = Math.max(pointSize, s);
+        }
         float leading = pointSize * 1.3f;
         List<List<String>> lines = new ArrayList<>();
         int height = 1;
         for (int i = 0; i < cells.length; i++) {
-            List<String> l = TextWrap.lines(fonts, fonts.printable(cells[i], faces[i]), faces[i], pointSize, widths[i] - 2 * PAD_X);
+            List<String> l = TextWrap.lines(fonts, fonts.printable(cells[i], faces[i]), faces[i], sizes[i], widths[i] - 2 * PAD_X);
             lines.add(l);
             height = Math.max(height, l.size());
         }
@@ -313,7 +385,7 @@ public final class ReportPdf implements AutoCloseable {
             for (int c = 0; c < cells.length; c++) {
                 List<String> cl = lines.get(c);
                 for (int k = 0; k < take && from + k < cl.size(); k++) {
-                    text(x + PAD_X, y - PAD_Y - (k + 1) * leading + pointSize * 0.3f, cl.get(from + k), faces[c], pointSize, BLACK);
+                    text(x + PAD_X, y - PAD_Y - (k + 1) * leading + pointSize * 0.3f, cl.get(from + k), faces[c], sizes[c], BLACK);
                 }
                 x += widths[c];
             }
@@ -325,11 +397,24 @@ public final class ReportPdf implements AutoCloseable {
         }
     }
 
+    private static final float SIGNATURE_ROW = 80;
+
+    /** The height {@link #signatures} needs for {@code people} boxes. */
+    public float signaturesHeight(int people) {
+        return ((people + 1) / 2) * SIGNATURE_ROW;
+    }
+
+    /** The height of a page between header and footer. */
+    public float pageHeight() {
+        return size.getHeight() - TOP - BOTTOM;
+    }
+
     /** Signature boxes, two to a row: role, name, a line to sign on and a line for the date. */
     public void signatures(List<Signatory> people, String signatureLabel, String dateLabel) {
         float gap = 22;
         float w = (contentWidth() - gap) / 2;
-        float h = 70;
+        float h = SIGNATURE_ROW;
+        flushHeading(h);
         for (int i = 0; i < people.size(); i += 2) {
             need(h);
             for (int j = 0; j < 2 && i + j < people.size(); j++) {
@@ -358,6 +443,7 @@ public final class ReportPdf implements AutoCloseable {
     /** The current position from the top of the page's content, for blocks drawn by hand. */
     public float y() {
         ensurePage();
+        flushHeading(0);
         return y;
     }
 
@@ -508,6 +594,7 @@ public final class ReportPdf implements AutoCloseable {
     public byte[] finish(BiFunction<Integer, Integer, Footer> footer, String attachmentName, byte[] attachment,
                          Map<String, String> info, Instant printedAt) {
         ensurePage();
+        flushHeading(0);
         try {
             cs.close();
             cs = null;

@@ -5,13 +5,13 @@ import java.util.List;
 
 /**
  * Breaks printable text into lines that fit a width. A line may break after a space, after
- * {@code / - , ; :}, and before or after a Chinese, Japanese or Korean character (but never before
+ * {@code / , ;}, and before or after a Chinese, Japanese or Korean character (but never before
  * closing punctuation such as {@code ，。、）}). A word longer than the line (a 64-digit hash) is
  * broken where it reaches the edge. Line breaks in the text are kept.
  */
 final class TextWrap {
 
-    private static final String BREAK_AFTER = "/-,;:";
+    private static final String BREAK_AFTER = "/,;";
     private static final String NO_BREAK_BEFORE = "，。、）》」』：；！？,.;:)]}%";
 
     private TextWrap() {
