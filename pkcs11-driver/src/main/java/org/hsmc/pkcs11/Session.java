@@ -566,6 +566,35 @@ public final class Session implements AutoCloseable {
         return call("C_GenerateRandom", n + " bytes", () -> raw().generateRandom(n));
     }
 
+    /**
+     * A session copy of a secret key (C_CopyObject with CKA_TOKEN false, the label given, no CKA_ID): the same key,
+     * still in the token, gone when destroyed or when the session closes. Tokens may use a session object much
+     * faster than a private token object: SoftHSM2 decrypts a private token object's value for every use, so a
+     * translation under a session copy of the LMK runs ~1.5× as fast. Empty when the token does not copy the key,
+     * or the copy is not as sensitive and unextractable as the original (it is then destroyed); the caller uses the
+     * key itself instead.
+     */
+    public java.util.Optional<KeyHandle> sessionCopy(KeyHandle key, String label) {
+        AttributeVector template = new AttributeVector().token(false).label(label);
+        long h;
+        try {
+            h = call("C_CopyObject", key + " as a session object", () -> raw().copyObject(key.handle(), template));
+        } catch (Pkcs11Exception e) {
+            if (e instanceof TokenRemovedException) {
+                throw e;
+            }
+            return java.util.Optional.empty();
+        }
+        KeyHandle copy = new KeyHandle(h, key.keyClass());
+        KeyAttributes original = attributes(key);
+        KeyAttributes a = attributes(copy);
+        if (a.token() || !a.sensitive() || a.extractable() || !a.usages().equals(original.usages())) {
+            destroy(copy);
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(copy);
+    }
+
     /** Destroys an object. */
     public void destroy(KeyHandle key) {
         run("C_DestroyObject", key.toString(), () -> raw().destroyObject(key.handle()));

@@ -243,10 +243,14 @@ public final class BundleExporter {
         WrapMechanism mechanism = zmk ? WrapMechanism.AES_KWP : WrapMechanism.RSA_OAEP_SHA256;
         String mechanismName = zmk ? BundleManifest.AES_KWP : BundleManifest.RSA_OAEP_SHA256;
         KeyHandle target = zmk ? unwrapZmk(hsm, lmk, zk) : hsm.importPublicKey(transportKey(zk), "", false, KeyUsage.WRAP);
+        // the LMK as a session object for this zone's translations: the same key, never out of the HSM, destroyed
+        // below; SoftHSM2 uses it ~1.5x as fast as the private token object (ADR 7). Tokens that do not copy: the LMK.
+        Optional<KeyHandle> lmkCopy = hsm.sessionCopy(lmk.handle(), "");
+        KeyHandle from = lmkCopy.orElse(lmk.handle());
         try {
             int done = 0;
             for (BundleRecords.ExportableKey w : todo) {
-                byte[] wrapped = hsm.translate(lmk.handle(), w.wrapped(), SecretKeyType.AES, mechanism, target);
+                byte[] wrapped = hsm.translate(from, w.wrapped(), SecretKeyType.AES, mechanism, target);
                 out.add(new BundleManifest.Key(w.id(), w.purpose(), w.algorithm(), w.version(), w.validFrom(), w.validUntil(),
                         w.kcv(), zk.id(), zk.kcv(), mechanismName, wrapped));
                 if (++done % PROGRESS_EVERY == 0 || done == todo.size()) {
@@ -255,6 +259,7 @@ public final class BundleExporter {
             }
         } finally {
             hsm.destroy(target);
+            lmkCopy.ifPresent(hsm::destroy);
         }
         return out;
     }

@@ -115,12 +115,14 @@ public final class BundleRecords {
         try (PreparedStatement ps = c.prepareStatement("SELECT id, purpose, algorithm, version, valid_from, valid_until, kcv,"
                 + " lmk_version, wrapped FROM working_key WHERE zone_id = ? AND status = 'ACTIVE' ORDER BY purpose, version")) {
             ps.setString(1, zone);
+            java.util.Map<String, Instant> times = new java.util.HashMap<>(); // validities repeat; parsing them is not free
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Instant until = Instant.parse(rs.getString(6));
+                    Instant until = times.computeIfAbsent(rs.getString(6), Instant::parse);
                     if (until.isAfter(now)) {
                         out.add(new ExportableKey(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
-                                Instant.parse(rs.getString(5)), until, rs.getString(7), rs.getInt(8), rs.getBytes(9)));
+                                times.computeIfAbsent(rs.getString(5), Instant::parse), until, rs.getString(7), rs.getInt(8),
+                                rs.getBytes(9)));
                     }
                 }
             }
