@@ -32,8 +32,10 @@ public final class SoftHsmStore {
     public static final String HSM_B = "hsm-b";
     /** A token for the node side (bundle import). */
     public static final String NODE = "node";
-    /** Card tokens {@code card-01} … {@code card-16}. */
-    public static final int CARD_COUNT = 16;
+    /** The HSM of the disaster-recovery drill: used, wiped, and adopted again as the replacement. */
+    public static final String HSM_DR = "hsm-dr";
+    /** Card tokens {@code card-01} … {@code card-21} (17–21: the disaster-recovery drill's). */
+    public static final int CARD_COUNT = 21;
 
     private static final String SO_PIN = "so-87654321";
     private static SoftHsmStore shared;
@@ -53,7 +55,7 @@ public final class SoftHsmStore {
     /** The store of this JVM, created on first use with every standard token. */
     public static synchronized SoftHsmStore shared() {
         if (shared == null) {
-            List<String> labels = new ArrayList<>(List.of(HSM, HSM_SPARE, HSM_B, NODE));
+            List<String> labels = new ArrayList<>(List.of(HSM, HSM_SPARE, HSM_B, NODE, HSM_DR));
             for (int i = 1; i <= CARD_COUNT; i++) {
                 labels.add(cardLabel(i));
             }

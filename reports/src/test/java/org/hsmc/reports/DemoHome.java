@@ -81,16 +81,19 @@ final class DemoHome {
         Clock clock = Clock.systemUTC();
         AuditLog audit = new AuditLog(store, clock);
         Token hsm = module.token(SoftHsmStore.HSM);
-        TestConsole console = new TestConsole(label -> module.token(SoftHsmStore.cardLabel(Integer.parseInt(label.substring("demo-card-".length())))));
+        // scripts name demo cards; the store records the real token labels (the recovery check pass uses those)
+        TestConsole console = new TestConsole(label -> module.token(label.startsWith("demo-card-")
+                ? SoftHsmStore.cardLabel(Integer.parseInt(label.substring("demo-card-".length()))) : label));
         console.hsmPin = new String(tokens.userPin(SoftHsmStore.HSM));
         String[] names = {"alice", "bob", "carol", "dave", "erin"};
         for (int i = 1; i <= 5; i++) {
             String label = "demo-card-" + i;
             console.transportPins.put(label, new String(tokens.userPin(SoftHsmStore.cardLabel(i))));
             console.pins.put(label, names[i - 1] + "-" + String.valueOf(i).repeat(4));
+            console.pins.put(SoftHsmStore.cardLabel(i), names[i - 1] + "-" + String.valueOf(i).repeat(4));
         }
         DemoHome home = new DemoHome(dir, store, audit, console);
-        CeremonyEngine engine = new CeremonyEngine(store, audit, clock, hsm, "test site");
+        CeremonyEngine engine = new CeremonyEngine(store, audit, clock, hsm, "test site").cards(console::cardByLabel);
 
         byte[] init = example("01-initialize.yaml");
         RunRecord r = new InitializeCeremony(store, audit, clock, new SecureRandom(), hsm, console::cardByLabel, "test site")

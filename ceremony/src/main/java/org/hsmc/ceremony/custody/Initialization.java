@@ -38,6 +38,8 @@ public final class Initialization {
     private final String actor;
     private CardSet cardSet;
     private AuditSigner signer;
+    /** Set when adopting a replacement HSM: the admin set whose cards and threshold carry over. */
+    private CardSet replacing;
 
     private Initialization(Store store, AuditLog audit, Clock clock, SecureRandom random, Token hsm, String actor) {
         this.store = store;
@@ -64,6 +66,62 @@ public final class Initialization {
         audit.append(new AuditEvent(actor, "initialize.begin", Outcome.DONE, Map.of("hsm", hsm.label(),
                 "hsm_serial", hsm.description().serialNumber())));
         return new Initialization(store, audit, clock, random, hsm, actor);
+    }
+
+    /**
+     * Adopts a replacement HSM for a console whose store survived (restore-master-key, after the old HSM
+     * was lost): custodians and cards stay; {@link #resplit} draws a fresh credential from the new HSM,
+     * splits it over the cards of the active admin set with the same threshold, and retires that set;
+     * a new audit signing key (the next version) is made. Logs in with the token's current user PIN
+     * (the caller wipes it).
+     */
+    public static Initialization readopt(Store store, AuditLog audit, Clock clock, SecureRandom random, Token hsm,
+                                         char[] currentHsmPin, String actor) {
+        CardSet old = store.read(c -> CustodyRecords.activeCardSet(c, CardSetPurpose.ADMIN)).orElseThrow(() ->
+                new CustodyException("This console has no active admin card set; a new HSM is adopted by the initialize ceremony."));
+        List<String> missing = hsm.capabilities().missingForHsm();
+        if (!missing.isEmpty()) {
+            throw new CustodyException("The token '" + hsm.label() + "' cannot be the console's HSM: it lacks " + missing + ".");
+        }
+        Credential.textLength(hsm.description().maxPinLength());
+        hsm.login(currentHsmPin);
+        audit.append(new AuditEvent(actor, "hsm.replacement_adopted", Outcome.DONE, Map.of("hsm", hsm.label(),
+                "hsm_serial", hsm.description().serialNumber(), "replaces_card_set", old.id())));
+        Initialization init = new Initialization(store, audit, clock, random, hsm, actor);
+        init.replacing = old;
+        return init;
+    }
+
+    /** The cards of the admin set a replacement HSM's credential is split over (see {@link #readopt}). */
+    public List<Card> replacedCards() {
+        if (replacing == null) {
+            throw new IllegalStateException("not adopting a replacement HSM");
+        }
+        return store.read(c -> {
+            List<Card> out = new java.util.ArrayList<>();
+            for (CustodyRecords.StoredShare s : CustodyRecords.shares(c, replacing.id())) {
+                out.add(CustodyRecords.card(c, s.serial()).orElseThrow());
+            }
+            return out;
+        });
+    }
+
+    /** The holder of a card, for the check pass. */
+    public Custodian holder(Card card) {
+        return store.read(c -> CustodyRecords.custodian(c, card.custodianId())).orElseThrow();
+    }
+
+    /**
+     * Adopting a replacement HSM: splits a fresh credential over the same cards with the same threshold
+     * as the admin set it replaces (revoked cards are left out; the set must still reach its threshold).
+     */
+    public CardSet resplit(char[] currentHsmPin) {
+        List<Card> cards = replacedCards().stream().filter(c -> !c.revoked()).toList();
+        if (cards.size() < replacing.threshold()) {
+            throw new CustodyException("Only " + cards.size() + " cards of the admin set are not revoked, fewer than its"
+                    + " threshold of " + replacing.threshold() + ". Enrol replacement cards first.");
+        }
+        return split(replacing.threshold(), cards, currentHsmPin);
     }
 
     /** Names a person. */
@@ -93,11 +151,12 @@ public final class Initialization {
         }
         KeyPairHandles keys;
         byte[] credential;
+        String label = replacing == null ? AuditKeys.LABEL : AuditKeys.nextLabel(audit.signers().keySet());
         try (Session s = hsm.openSession()) {
-            keys = AuditKeys.find(s).orElseGet(() -> AuditKeys.create(s));
+            keys = replacing == null ? AuditKeys.find(s).orElseGet(() -> AuditKeys.create(s)) : AuditKeys.create(s, label);
             credential = s.random(Credential.BYTES);
         }
-        signer = HsmAuditSigner.of(hsm, keys, AuditKeys.LABEL);
+        signer = HsmAuditSigner.of(hsm, keys, label);
         audit.registerSigner(signer);
         char[] pin = null;
         try {
@@ -136,7 +195,7 @@ public final class Initialization {
             throw new CustodyException("These cards have not been checked yet: " + left + ". Each holder must present"
                     + " their card and PIN once before the ceremony may end.");
         }
-        audit.append(new AuditEvent(actor, "initialize.done", Outcome.DONE, Map.of("card_set", cardSet.id(),
+        audit.append(new AuditEvent(actor, replacing == null ? "initialize.done" : "hsm.replacement_done", Outcome.DONE, Map.of("card_set", cardSet.id(),
                 "threshold", Integer.toString(cardSet.threshold()), "cards", Integer.toString(cardSet.shareCount()))));
         try {
             audit.checkpoint(signer);

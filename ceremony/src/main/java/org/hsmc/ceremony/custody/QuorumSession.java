@@ -418,12 +418,12 @@ public final class QuorumSession implements AutoCloseable {
             audit.append(new AuditEvent(actor, "quorum.closed", Outcome.DONE, Map.of("operation", operation,
                     "approvals", Integer.toString(approvals.size()))));
             if (loggedInHsm != null) {
-                java.util.Optional<org.hsmc.pkcs11.KeyPairHandles> keys;
+                java.util.Optional<AuditKeys.Found> keys;
                 try (Session s = loggedInHsm.openSession()) {
-                    keys = AuditKeys.find(s);
+                    keys = AuditKeys.current(s, audit.signers().keySet());
                 }
                 if (keys.isPresent()) {
-                    audit.checkpoint(HsmAuditSigner.of(loggedInHsm, keys.get(), AuditKeys.LABEL));
+                    audit.checkpoint(HsmAuditSigner.of(loggedInHsm, keys.get().keys(), keys.get().label()));
                 }
             }
         } finally {

@@ -30,6 +30,34 @@ public final class KeyRecords {
         }
     }
 
+    static void insertBackup(Connection c, int version, String method, String cardSetId, String vendorProcedure, Instant at,
+                             String runId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO lmk_backup (lmk_version, method, card_set_id,"
+                + " vendor_procedure, created_at, run_id) VALUES (?,?,?,?,?,?)")) {
+            ps.setInt(1, version);
+            ps.setString(2, method);
+            ps.setString(3, cardSetId);
+            ps.setString(4, vendorProcedure);
+            ps.setString(5, at.toString());
+            ps.setString(6, runId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** How LMK {@code version} is backed up: method and, for recovery cards, the card set; empty for an LMK made before backups. */
+    public record Backup(String method, String cardSetId, String vendorProcedure) {
+    }
+
+    public static Optional<Backup> backup(Connection c, int version) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT method, card_set_id, vendor_procedure FROM lmk_backup"
+                + " WHERE lmk_version = ?")) {
+            ps.setInt(1, version);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new Backup(rs.getString(1), rs.getString(2), rs.getString(3))) : Optional.empty();
+            }
+        }
+    }
+
     public static Optional<MasterKey> activeMasterKey(Connection c) throws SQLException {
         return masterKeys(c, "status = 'ACTIVE'").stream().findFirst();
     }
@@ -147,7 +175,7 @@ public final class KeyRecords {
     }
 
     /** Every ZMK (for LMK rotation). */
-    static List<ZoneKey> allZmks(Connection c) throws SQLException {
+    public static List<ZoneKey> allZmks(Connection c) throws SQLException {
         return zoneKeys(c, "kind = 'ZMK' ORDER BY id", null);
     }
 

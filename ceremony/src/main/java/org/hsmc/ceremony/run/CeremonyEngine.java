@@ -15,6 +15,11 @@ import org.hsmc.ceremony.keys.WorkingKey;
 import org.hsmc.ceremony.script.CeremonyScript;
 import org.hsmc.ceremony.script.ExportBundleScript;
 import org.hsmc.ceremony.script.GenerateMasterKeyScript;
+import org.hsmc.ceremony.script.LmkBackupSpec;
+import org.hsmc.ceremony.script.RestoreMasterKeyScript;
+import org.hsmc.ceremony.custody.CardSet;
+import org.hsmc.ceremony.custody.CustodyException;
+import org.hsmc.ceremony.custody.RecoveryCards;
 import org.hsmc.ceremony.script.GenerateWorkingKeysScript;
 import org.hsmc.ceremony.script.GenerateZoneMasterKeyScript;
 import org.hsmc.ceremony.script.ImportZoneMasterKeyScript;
@@ -79,6 +84,8 @@ public final class CeremonyEngine {
     private final KeyHierarchy keys;
     /** Where relative paths in a script (a transport key file) are resolved: the script's own folder. */
     private Path scriptDirectory = Path.of(".");
+    private java.util.function.Function<String, Token> cards;
+    private final java.security.SecureRandom random = new java.security.SecureRandom();
 
     public CeremonyEngine(Store store, AuditLog audit, Clock clock, Token hsm, String site) {
         this.store = store;
@@ -91,6 +98,12 @@ public final class CeremonyEngine {
     }
 
     /** Relative paths in scripts are resolved against {@code dir}, the folder the script was read from. */
+    /** How the engine reaches a card by its token label (the check pass of recovery cards). */
+    public CeremonyEngine cards(java.util.function.Function<String, Token> cardsByLabel) {
+        this.cards = cardsByLabel;
+        return this;
+    }
+
     public CeremonyEngine scriptDirectory(Path dir) {
         this.scriptDirectory = dir == null ? Path.of(".") : dir;
         return this;
@@ -124,6 +137,9 @@ public final class CeremonyEngine {
         CeremonyScript script = parsed.script();
         if (script instanceof InitializeScript) {
             throw new IllegalArgumentException("initialize runs through InitializeCeremony");
+        }
+        if (script instanceof RestoreMasterKeyScript) {
+            throw new IllegalArgumentException("restore-master-key runs through RestoreMasterKeyCeremony");
         }
         audit.requireIntact();
         List<String> problems = store.read(c -> Preconditions.check(c, script));
@@ -327,19 +343,52 @@ public final class CeremonyEngine {
             case ExportBundleScript s -> ExportBundleSteps.steps(store, new BundleExporter(store, audit, clock), journal, runId, s,
                     scriptDirectory, (name, action) -> new Step(name, action::run));
             case InitializeScript s -> throw new IllegalArgumentException("initialize runs through InitializeCeremony");
+            case RestoreMasterKeyScript s -> throw new IllegalArgumentException("restore-master-key runs through RestoreMasterKeyCeremony");
         };
     }
 
     private List<Step> masterKeySteps(String runId, GenerateMasterKeyScript s) {
         List<Step> steps = new ArrayList<>();
-        steps.add(new Step("create " + KeyIds.masterKey(s.version()) + " in the HSM", (hsm, console) -> {
+        String label = KeyIds.masterKey(s.version());
+        LmkBackupSpec backup = s.backup().orElse(null);
+        String how = switch (backup) {
+            case LmkBackupSpec.RecoveryCards rc -> ", split " + rc.threshold() + "-of-" + rc.holders().size()
+                    + " onto the recovery cards of " + String.join(", ", rc.holders());
+            case LmkBackupSpec.Vendor v -> " (backed up by the vendor's procedure: " + v.procedure() + ")";
+            case null -> " (NO BACKUP)";
+        };
+        steps.add(new Step("create " + label + " in the HSM" + how, (hsm, console) -> {
             var existing = store.read(c -> KeyRecords.masterKey(c, s.version()));
             if (existing.isPresent()) {
                 return "already created by this run, KCV " + existing.get().kcv();
             }
-            var k = keys.createMasterKey(hsm, s.version(), runId);
-            return k.label() + " KCV " + k.kcv() + " (" + k.status().toLowerCase(Locale.ROOT) + ")";
+            var k = keys.createMasterKey(hsm, s.version(), runId, lmkBackup(backup, s.operator()));
+            return k.label() + " KCV " + k.kcv() + " (" + k.status().toLowerCase(Locale.ROOT) + ")" + switch (backup) {
+                case LmkBackupSpec.RecoveryCards rc -> ", " + rc.threshold() + "-of-" + rc.holders().size() + " recovery shares stored";
+                case LmkBackupSpec.Vendor v -> ", backup left to: " + v.procedure();
+                case null -> "; NO BACKUP: if this HSM is lost, every key under " + k.label() + " is lost with it";
+            };
         }));
+        if (backup instanceof LmkBackupSpec.RecoveryCards rc) {
+            for (String holder : rc.holders()) {
+                steps.add(new Step("check " + holder + "'s recovery card opens its share of " + label, (hsm, console) -> {
+                    CardSet set = recoverySet(s.version());
+                    RecoveryCards.Holder h = store.read(c -> RecoveryCards.holders(c, set.id())).stream()
+                            .filter(x -> x.custodian().name().equals(holder)).findFirst().orElseThrow(() -> new IllegalStateException(
+                                    holder + " holds no share of " + label));
+                    if (!RecoveryCards.unchecked(store, set).contains(h.card().serial())) {
+                        return "card " + h.card().serial() + " already checked";
+                    }
+                    char[] pin = console.checkPin(holder, h.card().tokenLabel());
+                    try {
+                        RecoveryCards.check(store, audit, clock, set, card(h.card().tokenLabel()), pin, s.operator());
+                    } finally {
+                        Arrays.fill(pin, '\0');
+                    }
+                    return "card " + h.card().serial() + " opened its share";
+                }));
+            }
+        }
         if (s.rotate()) {
             steps.add(new Step("re-wrap the inventory under " + KeyIds.masterKey(s.version()), (hsm, console) -> {
                 var k = store.read(c -> KeyRecords.masterKey(c, s.version())).orElseThrow();
@@ -351,6 +400,39 @@ public final class CeremonyEngine {
             }));
         }
         return steps;
+    }
+
+    /** The backup of a new LMK as the script asks: recovery cards (split here), the vendor's, or none. */
+    private KeyHierarchy.LmkBackup lmkBackup(LmkBackupSpec spec, String actor) {
+        return switch (spec) {
+            case null -> KeyHierarchy.LmkBackup.NONE;
+            case LmkBackupSpec.Vendor v -> (clear, label) -> new KeyHierarchy.Split("VENDOR", null, v.procedure(), c -> { });
+            case LmkBackupSpec.RecoveryCards rc -> (clear, label) -> {
+                RecoveryCards.Resolution r = store.read(c -> RecoveryCards.resolve(c, rc.holders()));
+                if (!r.problems().isEmpty()) {
+                    throw new CustodyException("The recovery cards cannot be used: " + String.join("; ", r.problems()) + ".");
+                }
+                CardSet set = RecoveryCards.split(store, audit, clock, random, clear, rc.threshold(), r.holders(), actor);
+                return new KeyHierarchy.Split("RECOVERY_CARDS", set.id(), null,
+                        c -> RecoveryCards.activate(c, audit, clock.instant(), set, label, actor));
+            };
+        };
+    }
+
+    private CardSet recoverySet(int lmkVersion) {
+        return store.read(c -> {
+            KeyRecords.Backup b = KeyRecords.backup(c, lmkVersion).orElseThrow(() -> new IllegalStateException(
+                    "LMK version " + lmkVersion + " has no backup record"));
+            return RecoveryCards.cardSet(c, b.cardSetId()).orElseThrow();
+        });
+    }
+
+    private Token card(String label) {
+        if (cards == null) {
+            throw new IllegalStateException("This console was started without access to the card reader; it cannot reach"
+                    + " the card '" + label + "'.");
+        }
+        return cards.apply(label);
     }
 
     private Step registerZone(String runId, String zone, String name) {

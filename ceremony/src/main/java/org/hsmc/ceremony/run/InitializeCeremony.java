@@ -78,21 +78,21 @@ public final class InitializeCeremony {
         journal.create(runId, s.type().yamlName(), s.title(), parsed.sourceName(), scriptBytes,
                 CeremonyEngine.hex(parsed.sha256()), site, s.operator(), rehearsalPins);
         journal.setState(runId, RunState.STEPS, null);
-        int[] step = {0};
+        JournaledSteps steps = new JournaledSteps(store, journal, runId, console);
         Initialization init = null;
         try {
             char[] current = console.hsmUserPin(hsm.label());
             Initialization started;
             try {
-                started = step(runId, ++step[0], "adopt HSM token '" + hsm.label() + "'", console,
+                started = steps.step("adopt HSM token '" + hsm.label() + "'",
                         () -> Initialization.begin(store, audit, clock, random, hsm, current, s.operator()),
                         x -> "logged in with the token's current user PIN");
                 init = started;
                 List<Card> holders = new ArrayList<>();
                 for (CustodianSpec spec : s.custodians()) {
                     Initialization in = init;
-                    Card card = step(runId, ++step[0], "enrol " + spec.name() + " (" + spec.role() + ") with card '" + spec.card() + "'",
-                            console, () -> {
+                    Card card = steps.step("enrol " + spec.name() + " (" + spec.role() + ") with card '" + spec.card() + "'",
+                            () -> {
                                 Custodian p = in.addCustodian(spec.name(), spec.role());
                                 CeremonyConsole.EnrolmentPins pins = console.enrolmentPins(spec.name(), spec.card());
                                 try {
@@ -107,17 +107,17 @@ public final class InitializeCeremony {
                     }
                 }
                 Initialization in = init;
-                step(runId, ++step[0], "create the bundle signing key and the console certificate", console,
-                        () -> bundleSigner(runId, s.bundleSigner().subject()), cert -> "certificate " + cert.getSubjectX500Principal()
+                steps.step("create the bundle signing key and the console certificate",
+                        () -> bundleSigner(store, audit, clock, random, hsm, BUNDLE_SIGNER, runId, s.bundleSigner().subject()), cert -> "certificate " + cert.getSubjectX500Principal()
                                 + ", valid until " + cert.getNotAfter().toInstant());
-                CardSet set = step(runId, ++step[0], "split the HSM credential " + s.threshold() + "-of-" + holders.size()
-                        + " over the cards", console, () -> in.split(s.threshold(), holders, current),
+                CardSet set = steps.step("split the HSM credential " + s.threshold() + "-of-" + holders.size()
+                        + " over the cards", () -> in.split(s.threshold(), holders, current),
                         cs -> "card set " + cs.id() + ", the HSM's old user PIN no longer works");
                 for (CustodianSpec spec : s.custodians()) {
                     if (spec.role() == Role.AUDITOR) {
                         continue;
                     }
-                    step(runId, ++step[0], "check " + spec.name() + "'s card opens its share", console, () -> {
+                    steps.step("check " + spec.name() + "'s card opens its share", () -> {
                         char[] pin = console.checkPin(spec.name(), spec.card());
                         try {
                             in.check(cards.apply(spec.card()), pin);
@@ -143,13 +143,19 @@ public final class InitializeCeremony {
         }
     }
 
-    private X509Certificate bundleSigner(String runId, String subject) {
+    /**
+     * Makes the bundle signing key pair {@code label} (EC P-384, in the HSM, never extractable) and the
+     * self-signed console certificate, and records the certificate: initialize makes v1, adopting a
+     * replacement HSM the next version (the store keeps every earlier certificate, so old bundles still verify).
+     */
+    static X509Certificate bundleSigner(Store store, AuditLog audit, Clock clock, SecureRandom random, Token hsm, String label,
+                                        String runId, String subject) {
         try (Session s = hsm.openSession()) {
-            if (!s.findKeysByLabel(BUNDLE_SIGNER).isEmpty()) {
-                throw new IllegalStateException("The HSM already holds a key labelled '" + BUNDLE_SIGNER + "'; the console refuses"
+            if (!s.findKeysByLabel(label).isEmpty()) {
+                throw new IllegalStateException("The HSM already holds a key labelled '" + label + "'; the console refuses"
                         + " to make a second one.");
             }
-            KeyPairHandles kp = s.generateEcKeyPair(EcCurve.P384, KeyPairTemplate.of(BUNDLE_SIGNER,
+            KeyPairHandles kp = s.generateEcKeyPair(EcCurve.P384, KeyPairTemplate.of(label,
                     runId.getBytes(java.nio.charset.StandardCharsets.UTF_8), true, false, KeyUsage.SIGN));
             var a = s.attributes(kp.privateKey());
             if (!a.sensitive() || a.extractable() || a.curve() != EcCurve.P384) {
@@ -162,7 +168,7 @@ public final class InitializeCeremony {
             store.write(c -> {
                 try (var ps = c.prepareStatement("INSERT INTO console_certificate (key_id, der, subject, not_before, not_after,"
                         + " created_at, run_id) VALUES (?,?,?,?,?,?,?)")) {
-                    ps.setString(1, BUNDLE_SIGNER);
+                    ps.setString(1, label);
                     ps.setBytes(2, cert.getEncoded());
                     ps.setString(3, cert.getSubjectX500Principal().getName());
                     ps.setString(4, cert.getNotBefore().toInstant().toString());
@@ -174,37 +180,11 @@ public final class InitializeCeremony {
                     throw new IllegalStateException(e);
                 }
                 audit.append(c, new AuditEvent(AuditLog.CONSOLE, "console_certificate.created", Outcome.DONE, Map.of(
-                        "key", BUNDLE_SIGNER, "subject", cert.getSubjectX500Principal().getName(),
+                        "key", label, "subject", cert.getSubjectX500Principal().getName(),
                         "serial", cert.getSerialNumber().toString(16), "not_after", cert.getNotAfter().toInstant().toString())));
                 return null;
             });
             return cert;
-        }
-    }
-
-    @FunctionalInterface
-    private interface Action<T> {
-        T run();
-    }
-
-    private <T> T step(String runId, int number, String name, CeremonyConsole console, Action<T> action,
-                       Function<T, String> result) {
-        journal.started(runId, number, name);
-        console.step(number, name, StepRecord.State.STARTED, null);
-        try {
-            T value = action.run();
-            String text = result.apply(value);
-            store.write(c -> {
-                journal.done(c, runId, number, text);
-                return null;
-            });
-            console.step(number, name, StepRecord.State.DONE, text);
-            return value;
-        } catch (RuntimeException e) {
-            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            journal.failed(runId, number, why);
-            console.step(number, name, StepRecord.State.FAILED, why);
-            throw e;
         }
     }
 }

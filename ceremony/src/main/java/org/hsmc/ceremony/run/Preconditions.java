@@ -1,6 +1,10 @@
 package org.hsmc.ceremony.run;
 
 import org.hsmc.ceremony.bundle.BundleRecords;
+import org.hsmc.ceremony.custody.RecoveryCards;
+import org.hsmc.ceremony.keys.MasterKey;
+import org.hsmc.ceremony.script.LmkBackupSpec;
+import org.hsmc.ceremony.script.RestoreMasterKeyScript;
 import org.hsmc.ceremony.keys.KeyIds;
 import org.hsmc.ceremony.keys.KeyRecords;
 import org.hsmc.ceremony.keys.WorkingKey;
@@ -62,6 +66,30 @@ final class Preconditions {
                 }
                 if (!s.rotate() && KeyRecords.activeMasterKey(c).isPresent()) {
                     p.add("rotate: an LMK is active; a new version must re-wrap the inventory (rotate: true)");
+                }
+                if (s.backup().orElse(null) instanceof LmkBackupSpec.RecoveryCards rc) {
+                    RecoveryCards.Resolution r = RecoveryCards.resolve(c, rc.holders());
+                    for (String problem : r.problems()) {
+                        p.add("recovery.holders: " + problem);
+                    }
+                }
+            }
+            case RestoreMasterKeyScript s -> {
+                Optional<MasterKey> k = KeyRecords.masterKey(c, s.version());
+                if (k.isEmpty()) {
+                    p.add("version: the store has no LMK version " + s.version() + "; restore the store backup that holds it"
+                            + " first (hsmc restore)");
+                } else {
+                    if ("RETIRED".equals(k.get().status())) {
+                        p.add("version: " + k.get().label() + " is retired; restore the active LMK");
+                    }
+                    Optional<KeyRecords.Backup> b = KeyRecords.backup(c, s.version());
+                    if (b.isEmpty() || !"RECOVERY_CARDS".equals(b.get().method())) {
+                        p.add("version: " + k.get().label() + " has no backup on recovery cards ("
+                                + b.map(x -> "VENDOR".equals(x.method()) ? "the site chose the vendor's backup: "
+                                + x.vendorProcedure() + "; restore it with that procedure" : "it was made without a backup")
+                                .orElse("it was made before LMK backups existed") + ")");
+                    }
                 }
             }
             case GenerateZoneMasterKeyScript s -> {

@@ -9,7 +9,7 @@ import java.util.Optional;
  */
 public sealed interface CeremonyScript
         permits InitializeScript, GenerateMasterKeyScript, GenerateZoneMasterKeyScript, ImportZoneMasterKeyScript,
-        GenerateWorkingKeysScript, RotateScript, RevokeScript, ExportBundleScript {
+        GenerateWorkingKeysScript, RotateScript, RevokeScript, ExportBundleScript, RestoreMasterKeyScript {
 
     /** The script format version this console reads. */
     int FORMAT = 1;

@@ -21,7 +21,9 @@ public enum CeremonyType {
     /** Revoke keys of a zone. */
     REVOKE("revoke"),
     /** Sign the zones' keys as bundles for their online nodes. */
-    EXPORT_BUNDLE("export-bundle");
+    EXPORT_BUNDLE("export-bundle"),
+    /** Rebuild an LMK from its recovery cards in a replacement HSM, and adopt that HSM. */
+    RESTORE_MASTER_KEY("restore-master-key");
 
     private final String yamlName;
 

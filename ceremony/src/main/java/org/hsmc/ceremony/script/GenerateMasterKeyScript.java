@@ -15,14 +15,16 @@ import java.util.Optional;
  * @param notes     free text for the report
  * @param version the new LMK version, 1–99999; the run checks it is above every existing one
  * @param rotate  re-wrap the inventory under the new LMK and retire the old one (false when left out)
+ * @param backup  the {@code recovery} section: recovery cards or the vendor's backup; empty: no backup
  */
 public record GenerateMasterKeyScript(int format, String title, String operator, List<String> witnesses, Optional<String> notes,
-        int version, boolean rotate) implements CeremonyScript {
+        int version, boolean rotate, Optional<LmkBackupSpec> backup) implements CeremonyScript {
     public GenerateMasterKeyScript {
         Objects.requireNonNull(title, "title");
         Objects.requireNonNull(operator, "operator");
         witnesses = List.copyOf(witnesses);
         Objects.requireNonNull(notes, "notes");
+        Objects.requireNonNull(backup, "backup");
     }
 
     @Override

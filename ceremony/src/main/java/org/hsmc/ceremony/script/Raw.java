@@ -50,7 +50,15 @@ final class Raw {
     }
 
     record GenerateMasterKey(String ceremony, Integer format, String title, String operator, List<String> witnesses,
-                             String notes, Integer version, Boolean rotate) implements Script {
+                             String notes, Integer version, Boolean rotate, Recovery recovery) implements Script {
+    }
+
+    record Recovery(Integer threshold, List<String> holders, @JsonProperty("vendor_backup") String vendorBackup) {
+    }
+
+    record RestoreMasterKey(String ceremony, Integer format, String title, String operator, List<String> witnesses,
+                            String notes, Integer version, @JsonProperty("bundle_signer") BundleSigner bundleSigner)
+            implements Script {
     }
 
     record Zone(String id, String name) {
@@ -111,6 +119,7 @@ final class Raw {
             case ROTATE -> Rotate.class;
             case REVOKE -> Revoke.class;
             case EXPORT_BUNDLE -> ExportBundle.class;
+            case RESTORE_MASTER_KEY -> RestoreMasterKey.class;
         };
     }
 

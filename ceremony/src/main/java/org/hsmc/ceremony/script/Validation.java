@@ -69,6 +69,7 @@ final class Validation {
             case ROTATE -> rotate((Raw.Rotate) raw);
             case REVOKE -> revoke((Raw.Revoke) raw);
             case EXPORT_BUNDLE -> exportBundle((Raw.ExportBundle) raw);
+            case RESTORE_MASTER_KEY -> restoreMasterKey((Raw.RestoreMasterKey) raw);
         };
         return problems.any() ? Optional.empty() : Optional.of(script);
     }
@@ -152,8 +153,72 @@ final class Validation {
                         + "; the operator must be a SECURITY_OFFICER");
             }
         }
+        BundleSignerSpec signer = bundleSigner(raw.bundleSigner());
+        if (problems.any()) {
+            return null;
+        }
+        return new InitializeScript(CeremonyScript.FORMAT, c.title(), c.operator(), c.witnesses(), c.notes(),
+                threshold, custodians, signer);
+    }
+
+    // ---- generate-master-key
+
+    private GenerateMasterKeyScript generateMasterKey(Raw.GenerateMasterKey raw) {
+        Common c = common(raw);
+        Integer version = version("version", required("version", raw.version(),
+                "the new LMK version, " + MIN_VERSION + " to " + MAX_VERSION));
+        LmkBackupSpec backup = raw.recovery() == null ? null : recovery(raw.recovery());
+        if (problems.any()) {
+            return null;
+        }
+        return new GenerateMasterKeyScript(CeremonyScript.FORMAT, c.title(), c.operator(), c.witnesses(), c.notes(),
+                version, raw.rotate() != null && raw.rotate(), Optional.ofNullable(backup));
+    }
+
+    private LmkBackupSpec recovery(Raw.Recovery r) {
+        if (r.vendorBackup() != null) {
+            if (r.threshold() != null || r.holders() != null) {
+                problems.add("recovery.vendor_backup", "give either threshold and holders (recovery cards) or vendor_backup,"
+                        + " not both");
+                return null;
+            }
+            String procedure = line("recovery.vendor_backup", r.vendorBackup(), MAX_TITLE);
+            return procedure == null ? null : new LmkBackupSpec.Vendor(procedure);
+        }
+        Integer threshold = required("recovery.threshold", r.threshold(), "M, the recovery cards a restore needs");
+        List<String> holders = required("recovery.holders", r.holders(), "the recovery custodians by name, 2 to "
+                + MAX_CUSTODIANS + "; or give vendor_backup instead");
+        if (holders != null) {
+            size("recovery.holders", holders, 2, MAX_CUSTODIANS, "holder", "holders");
+            names("recovery.holders", holders);
+        }
+        if (threshold != null) {
+            if (threshold < 2) {
+                problems.add("recovery.threshold", threshold + " is too small; at least 2 recovery cards must be needed");
+            } else if (holders != null && threshold > holders.size()) {
+                problems.add("recovery.threshold", threshold + " is more than the " + holders.size() + " holders");
+            }
+        }
+        return threshold == null || holders == null ? null : new LmkBackupSpec.RecoveryCards(threshold, holders);
+    }
+
+    // ---- restore-master-key
+
+    private RestoreMasterKeyScript restoreMasterKey(Raw.RestoreMasterKey raw) {
+        Common c = common(raw);
+        Integer version = version("version", required("version", raw.version(),
+                "the LMK version to restore, " + MIN_VERSION + " to " + MAX_VERSION));
+        BundleSignerSpec signer = bundleSigner(raw.bundleSigner());
+        if (problems.any()) {
+            return null;
+        }
+        return new RestoreMasterKeyScript(CeremonyScript.FORMAT, c.title(), c.operator(), c.witnesses(), c.notes(),
+                version, signer);
+    }
+
+    private BundleSignerSpec bundleSigner(Raw.BundleSigner bundleSignerRaw) {
         BundleSignerSpec signer = null;
-        Raw.BundleSigner rawSigner = required("bundle_signer", raw.bundleSigner(),
+        Raw.BundleSigner rawSigner = required("bundle_signer", bundleSignerRaw,
                 "{subject}, the X.500 subject of the console certificate");
         if (rawSigner != null) {
             String subject = line("bundle_signer.subject", required("bundle_signer.subject", rawSigner.subject(),
@@ -168,24 +233,7 @@ final class Validation {
                 }
             }
         }
-        if (problems.any()) {
-            return null;
-        }
-        return new InitializeScript(CeremonyScript.FORMAT, c.title(), c.operator(), c.witnesses(), c.notes(),
-                threshold, custodians, signer);
-    }
-
-    // ---- generate-master-key
-
-    private GenerateMasterKeyScript generateMasterKey(Raw.GenerateMasterKey raw) {
-        Common c = common(raw);
-        Integer version = version("version", required("version", raw.version(),
-                "the new LMK version, " + MIN_VERSION + " to " + MAX_VERSION));
-        if (problems.any()) {
-            return null;
-        }
-        return new GenerateMasterKeyScript(CeremonyScript.FORMAT, c.title(), c.operator(), c.witnesses(), c.notes(),
-                version, raw.rotate() != null && raw.rotate());
+        return signer;
     }
 
     // ---- generate-zone-master-key

@@ -86,6 +86,9 @@ class CeremonyEngineTest {
 
     /** The examples name demo cards; here demo-card-N is the fixture's card-(8+N). */
     private Token card(String demoLabel) {
+        if (!demoLabel.startsWith("demo-card-")) {
+            return module.token(demoLabel); // a label the store recorded at enrolment
+        }
         int n = Integer.parseInt(demoLabel.substring("demo-card-".length()));
         return module.token(SoftHsmStore.cardLabel(8 + n));
     }
@@ -97,7 +100,7 @@ class CeremonyEngineTest {
         store = Store.open(home.resolve("console.db"));
         audit = new AuditLog(store, clock);
         hsm = module.token(SoftHsmStore.HSM_B);
-        engine = new CeremonyEngine(store, audit, clock, hsm, "test site");
+        engine = new CeremonyEngine(store, audit, clock, hsm, "test site").cards(this::card);
         console = new ScriptedConsole(this::card);
         console.hsmPin = new String(tokens.userPin(SoftHsmStore.HSM_B));
         String[] names = {"alice", "bob", "carol", "dave", "erin"};
@@ -105,6 +108,7 @@ class CeremonyEngineTest {
             String label = "demo-card-" + i;
             console.transportPins.put(label, new String(tokens.userPin(SoftHsmStore.cardLabel(8 + i))));
             console.pins.put(label, names[i - 1] + "-" + String.valueOf(i).repeat(4));
+            console.pins.put(SoftHsmStore.cardLabel(8 + i), names[i - 1] + "-" + String.valueOf(i).repeat(4));
         }
         console.typedComponents.put("zmk/bj-01/v1", List.of("11".repeat(32), "22".repeat(32), "44".repeat(32)));
     }

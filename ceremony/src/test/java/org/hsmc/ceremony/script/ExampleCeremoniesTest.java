@@ -87,6 +87,14 @@ class ExampleCeremoniesTest {
         GenerateMasterKeyScript s = (GenerateMasterKeyScript) example("02-generate-master-key.yaml").script();
         assertThat(s.version()).isEqualTo(1);
         assertThat(s.rotate()).isFalse();
+        assertThat(s.backup()).contains(new LmkBackupSpec.RecoveryCards(2, List.of("Bob", "Carol", "Dave")));
+    }
+
+    @Test
+    void restoreMasterKey() throws IOException {
+        RestoreMasterKeyScript s = (RestoreMasterKeyScript) example("09-restore-master-key.yaml").script();
+        assertThat(s.version()).isEqualTo(1);
+        assertThat(s.bundleSigner().subject()).isEqualTo("CN=Key console, O=Demo Home");
     }
 
     @Test
