@@ -8,6 +8,8 @@ import org.hsmc.ceremony.run.RunRecord;
 import org.hsmc.ceremony.run.RunState;
 import org.hsmc.ceremony.run.StepRecord;
 import org.hsmc.ceremony.script.InitializeScript;
+import org.hsmc.ceremony.script.RestoreMasterKeyScript;
+import org.hsmc.ceremony.run.RestoreMasterKeyCeremony;
 import org.hsmc.ceremony.script.ParsedScript;
 import org.hsmc.ceremony.script.ScriptException;
 import org.hsmc.ceremony.script.ScriptParser;
@@ -102,8 +104,12 @@ final class CeremonyCommand {
                     if (parsed.script() instanceof InitializeScript) {
                         r = new InitializeCeremony(ctx.store, ctx.audit, ctx.clock, new SecureRandom(), ctx.hsm(), ctx::card,
                                 ctx.profile.site()).run(parsed, bytes, console, rehearsalPins != null);
+                    } else if (parsed.script() instanceof RestoreMasterKeyScript) {
+                        r = new RestoreMasterKeyCeremony(ctx.store, ctx.audit, ctx.clock, new SecureRandom(), ctx.hsm(), ctx::card,
+                                ctx.profile.site()).run(parsed, bytes, console, rehearsalPins != null);
                     } else {
-                        r = new CeremonyEngine(ctx.store, ctx.audit, ctx.clock, ctx.hsm(), ctx.profile.site())
+                        r = new CeremonyEngine(ctx.store, ctx.audit, ctx.clock, ctx.hsm(), ctx.profile.site()).cards(ctx::card)
+                                .lmkBackupPolicy(ctx.profile.lmkBackup())
                                 .scriptDirectory(script.toAbsolutePath().getParent())
                                 .run(parsed, bytes, console, rehearsalPins != null);
                     }
@@ -203,7 +209,8 @@ final class CeremonyCommand {
             try (ConsoleContext ctx = ConsoleContext.open(home.resolve())) {
                 PrintWriter out = spec.commandLine().getOut();
                 TerminalConsole console = new TerminalConsole(ctx, out, rehearsalPins == null ? null : new RehearsalPins(rehearsalPins));
-                RunRecord r = act(new CeremonyEngine(ctx.store, ctx.audit, ctx.clock, ctx.hsm(), ctx.profile.site()), console);
+                RunRecord r = act(new CeremonyEngine(ctx.store, ctx.audit, ctx.clock, ctx.hsm(), ctx.profile.site())
+                        .cards(ctx::card), console);
                 out.println("Run " + r.id() + ": " + r.state() + (r.failure() == null ? "" : " (" + r.failure() + ")"));
                 return exitCode(r);
             }

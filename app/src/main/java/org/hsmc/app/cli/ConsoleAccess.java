@@ -49,6 +49,11 @@ public final class ConsoleAccess implements AutoCloseable {
         return ctx.profile.site();
     }
 
+    /** The site's rule for LMK backups (site profile {@code lmk.backup}). */
+    public org.hsmc.ceremony.run.LmkBackupPolicy lmkBackupPolicy() {
+        return ctx.profile.lmkBackup();
+    }
+
     public Store store() {
         return ctx.store;
     }

@@ -1,5 +1,7 @@
 package org.hsmc.app.cli;
 
+import org.hsmc.ceremony.run.LmkBackupPolicy;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
@@ -16,9 +18,15 @@ import java.util.Properties;
  * reviewed in advance runs unchanged at any site. Stored as {@code site-profile.properties} in the
  * console's home.
  */
-record SiteProfile(String site, Path hsmModule, String hsmToken, Path cardModule, Map<String, String> moduleEnvironment) {
+record SiteProfile(String site, Path hsmModule, String hsmToken, Path cardModule, Map<String, String> moduleEnvironment,
+                   LmkBackupPolicy lmkBackup) {
 
     static final String FILE = "site-profile.properties";
+
+    /** A profile that backs LMKs up on recovery cards (the default, {@code lmk.backup=recovery-cards}). */
+    SiteProfile(String site, Path hsmModule, String hsmToken, Path cardModule, Map<String, String> moduleEnvironment) {
+        this(site, hsmModule, hsmToken, cardModule, moduleEnvironment, LmkBackupPolicy.RECOVERY_CARDS);
+    }
 
     static SiteProfile read(Path home) {
         Path file = home.resolve(FILE);
@@ -38,8 +46,13 @@ record SiteProfile(String site, Path hsmModule, String hsmToken, Path cardModule
                 env.put(k.substring("module.env.".length()), p.getProperty(k));
             }
         }
+        String backup = p.getProperty("lmk.backup", "recovery-cards");
+        LmkBackupPolicy policy = LmkBackupPolicy.fromProfile(backup).orElseThrow(() -> new Hsmc.UserError("The site profile "
+                + file + " says lmk.backup=" + backup + "; write recovery-cards (the console splits each LMK onto recovery"
+                + " cards) or vendor (the HSM vendor's backup procedure)."));
         return new SiteProfile(p.getProperty("site", "unnamed site"), Path.of(required(p, "hsm.module", file)),
-                required(p, "hsm.token", file), Path.of(p.getProperty("cards.module", required(p, "hsm.module", file))), env);
+                required(p, "hsm.token", file), Path.of(p.getProperty("cards.module", required(p, "hsm.module", file))), env,
+                policy);
     }
 
     private static String required(Properties p, String key, Path file) {
@@ -56,6 +69,7 @@ record SiteProfile(String site, Path hsmModule, String hsmToken, Path cardModule
         p.setProperty("hsm.module", hsmModule.toString());
         p.setProperty("hsm.token", hsmToken);
         p.setProperty("cards.module", cardModule.toString());
+        p.setProperty("lmk.backup", lmkBackup == LmkBackupPolicy.VENDOR ? "vendor" : "recovery-cards");
         moduleEnvironment.forEach((k, v) -> p.setProperty("module.env." + k, v));
         try (Writer w = Files.newBufferedWriter(home.resolve(FILE), StandardCharsets.UTF_8,
                 java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {

@@ -22,6 +22,8 @@ import org.hsmc.ceremony.run.InitializeCeremony;
 import org.hsmc.ceremony.run.RunRecord;
 import org.hsmc.ceremony.run.StepRecord;
 import org.hsmc.ceremony.script.InitializeScript;
+import org.hsmc.ceremony.script.RestoreMasterKeyScript;
+import org.hsmc.ceremony.run.RestoreMasterKeyCeremony;
 import org.hsmc.ceremony.script.ParsedScript;
 import org.hsmc.ceremony.script.ScriptParser;
 
@@ -194,8 +196,12 @@ final class CeremonyView implements MainWindow.View, GuiConsole.Screen {
                 return new InitializeCeremony(session.store(), session.audit(), session.clock(), new SecureRandom(), session.hsm(),
                         session::card, session.site()).run(s.parsed(), s.bytes(), console, false);
             }
+            if (s.parsed().script() instanceof RestoreMasterKeyScript) {
+                return new RestoreMasterKeyCeremony(session.store(), session.audit(), session.clock(), new SecureRandom(),
+                        session.hsm(), session::card, session.site()).run(s.parsed(), s.bytes(), console, false);
+            }
             return new CeremonyEngine(session.store(), session.audit(), session.clock(), session.hsm(), session.site())
-                    .scriptDirectory(s.path().toAbsolutePath().getParent()).run(s.parsed(), s.bytes(), console, false);
+                    .cards(session::card).lmkBackupPolicy(session.lmkBackupPolicy()).scriptDirectory(s.path().toAbsolutePath().getParent()).run(s.parsed(), s.bytes(), console, false);
         }, this::finished, this::failed);
     }
 
@@ -204,7 +210,7 @@ final class CeremonyView implements MainWindow.View, GuiConsole.Screen {
         ConsoleSession session = w.session();
         GuiConsole console = new GuiConsole(session, this, i18n);
         w.tasks().run(() -> new CeremonyEngine(session.store(), session.audit(), session.clock(), session.hsm(), session.site())
-                .resume(r.id(), console), this::finished, this::failed);
+                .cards(session::card).resume(r.id(), console), this::finished, this::failed);
     }
 
     void abort(RunRecord r) {

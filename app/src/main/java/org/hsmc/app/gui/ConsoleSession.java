@@ -34,6 +34,10 @@ public final class ConsoleSession implements AutoCloseable {
         return access.site();
     }
 
+    public org.hsmc.ceremony.run.LmkBackupPolicy lmkBackupPolicy() {
+        return access.lmkBackupPolicy();
+    }
+
     public Store store() {
         return access.store();
     }

@@ -85,6 +85,7 @@ public final class CeremonyEngine {
     /** Where relative paths in a script (a transport key file) are resolved: the script's own folder. */
     private Path scriptDirectory = Path.of(".");
     private java.util.function.Function<String, Token> cards;
+    private LmkBackupPolicy lmkBackupPolicy = LmkBackupPolicy.ANY;
     private final java.security.SecureRandom random = new java.security.SecureRandom();
 
     public CeremonyEngine(Store store, AuditLog audit, Clock clock, Token hsm, String site) {
@@ -101,6 +102,12 @@ public final class CeremonyEngine {
     /** How the engine reaches a card by its token label (the check pass of recovery cards). */
     public CeremonyEngine cards(java.util.function.Function<String, Token> cardsByLabel) {
         this.cards = cardsByLabel;
+        return this;
+    }
+
+    /** The site's rule for LMK backups (site profile {@code lmk.backup}); {@link LmkBackupPolicy#ANY} by default. */
+    public CeremonyEngine lmkBackupPolicy(LmkBackupPolicy policy) {
+        this.lmkBackupPolicy = policy;
         return this;
     }
 
@@ -142,7 +149,10 @@ public final class CeremonyEngine {
             throw new IllegalArgumentException("restore-master-key runs through RestoreMasterKeyCeremony");
         }
         audit.requireIntact();
-        List<String> problems = store.read(c -> Preconditions.check(c, script));
+        List<String> problems = new ArrayList<>(store.read(c -> Preconditions.check(c, script)));
+        if (script instanceof GenerateMasterKeyScript g) {
+            lmkBackupPolicy.problem(g).ifPresent(problems::add);
+        }
         if (!problems.isEmpty()) {
             audit.append(new AuditEvent(script.operator(), "run.refused", Outcome.REFUSED, Map.of("source", parsed.sourceName(),
                     "script_sha256", hex(parsed.sha256()), "problems", String.join("; ", problems))));

@@ -167,7 +167,8 @@ public final class RestoreMasterKeyCeremony {
             steps.step("create the bundle signing key " + signer + " and a new console certificate", () ->
                     InitializeCeremony.bundleSigner(store, audit, clock, random, hsm, signer, runId, s.bundleSigner().subject()),
                     cert -> "certificate " + cert.getSubjectX500Principal() + ", serial " + cert.getSerialNumber().toString(16)
-                            + "; nodes must be given it through a trust ceremony (docs/disaster-recovery.md)");
+                            + ", SHA-256 " + fingerprint(cert) + "; nodes must be given it through a trust ceremony"
+                            + " (docs/disaster-recovery.md)");
             audit.append(new AuditEvent(s.operator(), "lmk.restore_done", Outcome.DONE, Map.of("label", lmkRecord.label(),
                     "run", runId, "keys_proved", Integer.toString(proof.proved()), "hsm", hsm.label(),
                     "hsm_serial", hsm.description().serialNumber())));
@@ -233,6 +234,15 @@ public final class RestoreMasterKeyCeremony {
                     ses.destroy(h);
                 }
             }
+        }
+    }
+
+    private static String fingerprint(java.security.cert.X509Certificate cert) {
+        try {
+            return java.util.HexFormat.of().withUpperCase().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(cert.getEncoded()));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
         }
     }
 

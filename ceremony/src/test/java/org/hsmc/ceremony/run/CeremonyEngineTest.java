@@ -259,10 +259,17 @@ class CeremonyEngineTest {
                 operator: Alice
                 version: 2
                 rotate: true
+                recovery:
+                  vendor_backup: Security World backup, site procedure SP-12
                 """;
         RunRecord r = run("lmk-v2.yaml", script.getBytes(StandardCharsets.UTF_8));
         assertThat(r.state()).isEqualTo(RunState.COMPLETED);
         assertThat(store.read(KeyRecords::activeMasterKey).orElseThrow().label()).isEqualTo("lmk/v2");
+        // the site's vendor backup is recorded, nothing split; lmk/v1 keeps its recovery cards
+        assertThat(store.read(c -> KeyRecords.backup(c, 2)).orElseThrow())
+                .isEqualTo(new KeyRecords.Backup("VENDOR", null, "Security World backup, site procedure SP-12"));
+        assertThat(store.read(c -> KeyRecords.backup(c, 1)).orElseThrow().method()).isEqualTo("RECOVERY_CARDS");
+        assertThat(engine.journal().steps(r.id()).getFirst().name()).contains("backed up by the vendor's procedure");
         assertThat(engine.journal().steps(r.id())).extracting(StepRecord::result).anyMatch(t -> t.contains("every KCV proved"));
         KeyHierarchy keys = new KeyHierarchy(store, audit, clock);
         assertThat(keys.inventory(InventoryFilter.ALL)).allMatch(w -> w.lmkVersion() == 2);

@@ -152,6 +152,24 @@ class DisasterRecoveryDrillTest {
             oldBundle = scripts.resolve("bundles").resolve(first.fileName());
             assertThat(Bundles.opensslVerify(oldBundle, oldCert, trust("old")).exit()).isZero();
 
+            // the site's rule and the holders are checked before anything runs
+            byte[] bare = "ceremony: generate-master-key\nformat: 1\ntitle: LMK 2\noperator: Alice\nversion: 2\nrotate: true\n"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            CeremonyEngine strict = new CeremonyEngine(store, audit, clock, hsm, "drill site").cards(this::card)
+                    .lmkBackupPolicy(LmkBackupPolicy.RECOVERY_CARDS);
+            assertThatThrownBy(() -> strict.run(parse("lmk2", bare), bare, console, true))
+                    .isInstanceOf(CeremonyRefusedException.class).hasMessageContaining("lmk.backup=recovery-cards");
+            byte[] stranger = (new String(bare, java.nio.charset.StandardCharsets.UTF_8)
+                    + "recovery:\n  threshold: 2\n  holders: [Bob, Judy Auditor]\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            assertThatThrownBy(() -> strict.run(parse("lmk2", stranger), stranger, console, true))
+                    .isInstanceOf(CeremonyRefusedException.class)
+                    .hasMessageContaining("'Judy Auditor' is not a custodian of this console");
+            byte[] vendor = (new String(bare, java.nio.charset.StandardCharsets.UTF_8)
+                    + "recovery:\n  vendor_backup: Security World backup, site procedure SP-12\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            assertThatThrownBy(() -> strict.run(parse("lmk2", vendor), vendor, console, true))
+                    .isInstanceOf(CeremonyRefusedException.class).hasMessageContaining("recovery cards");
+
             // 2. the store is backed up
             StoreBackup.Manifest m = StoreBackup.backup(store, audit, clock, backup);
             headAtBackup = m.auditHead();

@@ -66,7 +66,7 @@ class ScriptRefusalTest {
         rows.add(row("misspelt field gets a suggestion", edit(MASTER_KEY, "version: 2", "vresion: 2"), "vresion",
                 "did you mean 'version'?"));
         rows.add(row("a field of another type", MASTER_KEY + "zone: sh-01\n", "zone",
-                "unknown field 'zone' (allowed here: ceremony, format, title, operator, witnesses, notes, version, rotate)"));
+                "unknown field 'zone' (allowed here: ceremony, format, title, operator, witnesses, notes, version, rotate, recovery)"));
 
         // ---- missing fields
         rows.add(row("missing zone", edit(WORKING_KEYS, "zone: sh-01\n", ""), "zone", "missing field 'zone'"));
@@ -135,7 +135,7 @@ class ScriptRefusalTest {
         // ---- pass 1: type and format
         rows.add(row("unknown ceremony type", edit(MASTER_KEY, "generate-master-key", "generate-master-keys"), "ceremony",
                 "'generate-master-keys' is not a ceremony type; use initialize, generate-master-key, generate-zone-master-key,"
-                        + " import-zone-master-key, generate-working-keys, rotate, revoke or export-bundle"));
+                        + " import-zone-master-key, generate-working-keys, rotate, revoke, export-bundle or restore-master-key"));
         rows.add(row("type in the wrong case", edit(ROTATE, "ceremony: rotate", "ceremony: Rotate"), "ceremony",
                 "'Rotate' is not a ceremony type"));
         rows.add(row("format 2", edit(ROTATE, "format: 1", "format: 2"), "format",
