@@ -75,6 +75,8 @@ class AppImageIT {
         Run r = hsmc(Map.of(), "--version");
         assertThat(r.exit()).as(r.all()).isZero();
         assertThat(r.out()).startsWith("hsmc ").contains("Java 25").hasLineCount(1);
+        // the jar's Implementation-Version, the project's version, not "development build"
+        assertThat(r.out()).startsWith("hsmc " + System.getProperty("hsmc.version") + " (");
         assertThat(r.err()).isEmpty();
     }
 
