@@ -128,12 +128,7 @@ public final class KeyHierarchy {
         } finally {
             java.util.Arrays.fill(clear, (byte) 0);
         }
-        KeyAttributes a = hsm.attributes(lmk);
-        if (!a.sensitive() || a.extractable() || !a.token() || a.usages().contains(KeyUsage.SIGN)
-                || a.usages().contains(KeyUsage.ENCRYPT) || !a.usages().contains(KeyUsage.WRAP)) {
-            hsm.destroy(lmk);
-            throw new KeyException("The HSM did not make the LMK that was asked for (it reports " + a + "). It was destroyed.");
-        }
+        requireLmkAttributes(hsm, lmk);
         proveWraps(hsm, lmk);
         boolean first = store.read(c -> KeyRecords.activeMasterKey(c).isEmpty());
         MasterKey record = new MasterKey(version, label, kcv.hex(), first ? "ACTIVE" : "PENDING");
@@ -174,12 +169,7 @@ public final class KeyHierarchy {
                     + " replacement HSM that does not hold it yet.");
         }
         KeyHandle lmk = hsm.createSecretKey(lmkTemplate(version, runId), clear);
-        KeyAttributes a = hsm.attributes(lmk);
-        if (!a.sensitive() || a.extractable() || !a.token() || a.usages().contains(KeyUsage.SIGN)
-                || a.usages().contains(KeyUsage.ENCRYPT) || !a.usages().contains(KeyUsage.WRAP)) {
-            hsm.destroy(lmk);
-            throw new KeyException("The HSM did not make the LMK that was asked for (it reports " + a + "). It was destroyed.");
-        }
+        requireLmkAttributes(hsm, lmk);
         proveWraps(hsm, lmk);
         audit.append(new AuditEvent(AuditLog.CONSOLE, "lmk.restored", Outcome.DONE, Map.of("label", k.label(), "kcv", kcv,
                 "run", runId)));
@@ -232,6 +222,16 @@ public final class KeyHierarchy {
             failed.put(id, "does not unwrap under the LMK (" + e.getMessage() + ")");
         }
         return 0;
+    }
+
+    /** Reads back what the HSM made for an LMK; destroys it and refuses unless it is a sensitive, unextractable wrap-only token key. */
+    private static void requireLmkAttributes(Session hsm, KeyHandle lmk) {
+        KeyAttributes a = hsm.attributes(lmk);
+        if (!a.sensitive() || a.extractable() || !a.token() || a.usages().contains(KeyUsage.SIGN)
+                || a.usages().contains(KeyUsage.ENCRYPT) || !a.usages().contains(KeyUsage.WRAP)) {
+            hsm.destroy(lmk);
+            throw new KeyException("The HSM did not make the LMK that was asked for (it reports " + a + "). It was destroyed.");
+        }
     }
 
     /** A round trip under a new wrapping key: wrap a fresh transient key, unwrap it, compare KCVs. */

@@ -274,14 +274,26 @@ public final class CeremonyEngine {
     /** Forms the quorum; null when the operator stopped (the run is then ABORTED). */
     private QuorumSession formQuorum(String runId, String operation, byte[] plan, CeremonyConsole console) {
         QuorumSession q = QuorumSession.begin(store, audit, clock, CardSetPurpose.ADMIN, operation, "operator");
+        if (!gather(store, journal, runId, q, plan, console)) {
+            q.close();
+            journal.setState(runId, RunState.ABORTED, "the quorum was not formed (" + q.approvals().size() + " of "
+                    + q.required() + " cards)");
+            return null;
+        }
+        return q;
+    }
+
+    /**
+     * Asks the console for cards until {@code q} is complete: each approval (with its signature over
+     * {@code plan}, when there is one) is journaled for the run, each refusal shown. False when the operator
+     * stopped before the quorum was complete. Every PIN is wiped.
+     */
+    static boolean gather(Store store, RunJournal journal, String runId, QuorumSession q, byte[] plan, CeremonyConsole console) {
         int quorumNo = journal.nextQuorumNumber(runId);
         while (!q.isComplete()) {
             Optional<CeremonyConsole.CardAndPin> next = console.nextCard(q);
             if (next.isEmpty()) {
-                q.close();
-                journal.setState(runId, RunState.ABORTED, "the quorum was not formed (" + q.approvals().size() + " of "
-                        + q.required() + " cards)");
-                return null;
+                return false;
             }
             char[] pin = next.get().pin();
             try {
@@ -299,7 +311,7 @@ public final class CeremonyEngine {
                 Arrays.fill(pin, '\0');
             }
         }
-        return q;
+        return true;
     }
 
     /** Destroys token objects whose CKA_ID is this run's id and that the store does not know. */

@@ -6,7 +6,6 @@ import org.hsmc.ceremony.audit.Outcome;
 import org.hsmc.ceremony.custody.Card;
 import org.hsmc.ceremony.custody.CardSet;
 import org.hsmc.ceremony.custody.Initialization;
-import org.hsmc.ceremony.custody.QuorumRefusal;
 import org.hsmc.ceremony.custody.QuorumSession;
 import org.hsmc.ceremony.custody.RecoveryCards;
 import org.hsmc.ceremony.keys.KeyException;
@@ -195,25 +194,8 @@ public final class RestoreMasterKeyCeremony {
     /** The recovery quorum, the rebuilt LMK checked and created; empty when the operator stopped the quorum. */
     private Optional<String> rebuild(String runId, byte[] plan, CardSet recovery, int version, CeremonyConsole console) {
         try (QuorumSession q = RecoveryCards.quorum(store, audit, clock, recovery, "restore-master-key", "operator")) {
-            int quorumNo = journal.nextQuorumNumber(runId);
-            while (!q.isComplete()) {
-                Optional<CeremonyConsole.CardAndPin> next = console.nextCard(q);
-                if (next.isEmpty()) {
-                    return Optional.empty();
-                }
-                char[] pin = next.get().pin();
-                try {
-                    QuorumSession.Approval a = q.present(next.get().card(), pin, plan);
-                    store.write(c -> {
-                        journal.approval(c, runId, quorumNo, a.serial(), a.holder().id(), a.signature());
-                        return null;
-                    });
-                    console.approved(a, q.approvals().size(), q.required());
-                } catch (QuorumRefusal r) {
-                    console.refused(r);
-                } finally {
-                    Arrays.fill(pin, '\0');
-                }
+            if (!CeremonyEngine.gather(store, journal, runId, q, plan, console)) {
+                return Optional.empty();
             }
             byte[] clear = q.rebuildSecret();
             try (Session ses = hsm.openSession()) {
