@@ -7,7 +7,10 @@ import org.hsmc.ceremony.backup.StoreBackup;
 import org.hsmc.ceremony.bundle.BundleRecord;
 import org.hsmc.ceremony.bundle.BundleRecords;
 import org.hsmc.ceremony.bundle.Bundles;
+import org.hsmc.ceremony.custody.CardSet;
 import org.hsmc.ceremony.custody.QuorumRefusal;
+import org.hsmc.ceremony.custody.QuorumSession;
+import org.hsmc.ceremony.custody.RecoveryCards;
 import org.hsmc.ceremony.keys.InventoryFilter;
 import org.hsmc.ceremony.keys.KeyException;
 import org.hsmc.ceremony.keys.KeyHierarchy;
@@ -17,6 +20,7 @@ import org.hsmc.ceremony.keys.ZoneKey;
 import org.hsmc.ceremony.script.ParsedScript;
 import org.hsmc.ceremony.script.ScriptParser;
 import org.hsmc.ceremony.store.Store;
+import org.hsmc.pkcs11.Kcv;
 import org.hsmc.pkcs11.KeyHandle;
 import org.hsmc.pkcs11.Pkcs11Module;
 import org.hsmc.pkcs11.Session;
@@ -27,12 +31,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -154,19 +162,19 @@ class DisasterRecoveryDrillTest {
 
             // the site's rule and the holders are checked before anything runs
             byte[] bare = "ceremony: generate-master-key\nformat: 1\ntitle: LMK 2\noperator: Alice\nversion: 2\nrotate: true\n"
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    .getBytes(StandardCharsets.UTF_8);
             CeremonyEngine strict = new CeremonyEngine(store, audit, clock, hsm, "drill site").cards(this::card)
                     .lmkBackupPolicy(LmkBackupPolicy.RECOVERY_CARDS);
             assertThatThrownBy(() -> strict.run(parse("lmk2", bare), bare, console, true))
                     .isInstanceOf(CeremonyRefusedException.class).hasMessageContaining("lmk.backup=recovery-cards");
-            byte[] stranger = (new String(bare, java.nio.charset.StandardCharsets.UTF_8)
-                    + "recovery:\n  threshold: 2\n  holders: [Bob, Judy Auditor]\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] stranger = (new String(bare, StandardCharsets.UTF_8)
+                    + "recovery:\n  threshold: 2\n  holders: [Bob, Judy Auditor]\n").getBytes(StandardCharsets.UTF_8);
             assertThatThrownBy(() -> strict.run(parse("lmk2", stranger), stranger, console, true))
                     .isInstanceOf(CeremonyRefusedException.class)
                     .hasMessageContaining("'Judy Auditor' is not a custodian of this console");
-            byte[] vendor = (new String(bare, java.nio.charset.StandardCharsets.UTF_8)
+            byte[] vendor = (new String(bare, StandardCharsets.UTF_8)
                     + "recovery:\n  vendor_backup: Security World backup, site procedure SP-12\n")
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    .getBytes(StandardCharsets.UTF_8);
             assertThatThrownBy(() -> strict.run(parse("lmk2", vendor), vendor, console, true))
                     .isInstanceOf(CeremonyRefusedException.class).hasMessageContaining("recovery cards");
 
@@ -283,7 +291,45 @@ class DisasterRecoveryDrillTest {
                     "hsm.replacement_done");
             assertThat(audit.signers().keySet()).containsExactly("audit-signer/v1", "audit-signer/v2");
             assertThat(audit.checkpoints()).extracting(cp -> cp.keyId()).contains("audit-signer/v1", "audit-signer/v2");
+
+            // the clear LMK (rebuilt here once more from two recovery cards) is in no file: store, WAL, backup, log
+            byte[] clear;
+            CardSet set = store.read(c -> RecoveryCards.cardSet(c, KeyRecords.backup(c, 1).orElseThrow().cardSetId())).orElseThrow();
+            try (QuorumSession q = RecoveryCards.quorum(store, audit, clock, set, "drill-scan", "drill")) {
+                for (String c : List.of("demo-card-2", "demo-card-4")) {
+                    q.present(card(c), console.pins.get(c).toCharArray());
+                }
+                clear = q.rebuildSecret();
+            }
+            assertThat(Kcv.ofClearAesKey(clear).hex()).isEqualTo(store.read(c -> KeyRecords.masterKey(c, 1)).orElseThrow().kcv());
+            List<Path> haystacks = new ArrayList<>(List.of(backup,
+                    Path.of(System.getProperty("hsmc.test.log", "target/test-logs/ceremony-tests.log"))));
+            try (var files = Files.list(newHome)) {
+                files.filter(f -> f.getFileName().toString().startsWith("console.db")).forEach(haystacks::add);
+            }
+            byte[] hexUpper = HexFormat.of().withUpperCase().formatHex(clear).getBytes(StandardCharsets.US_ASCII);
+            byte[] hexLower = HexFormat.of().formatHex(clear).getBytes(StandardCharsets.US_ASCII);
+            for (Path f : haystacks) {
+                byte[] bytes = Files.readAllBytes(f);
+                for (byte[] needle : List.of(clear, hexUpper, hexLower)) {
+                    assertThat(indexOf(bytes, needle)).as("the clear LMK in %s", f.getFileName()).isEqualTo(-1);
+                }
+            }
+            Arrays.fill(clear, (byte) 0);
         }
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     /** A folder per trusted certificate (the openssl helper writes console-cert.pem into it once). */
