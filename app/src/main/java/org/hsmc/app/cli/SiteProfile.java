@@ -16,9 +16,21 @@ import java.util.Properties;
  * reviewed in advance runs unchanged at any site. Stored as {@code site-profile.properties} in the
  * console's home.
  */
-record SiteProfile(String site, Path hsmModule, String hsmToken, Path cardModule, Map<String, String> moduleEnvironment) {
+record SiteProfile(String site, Path hsmModule, String hsmToken, Path cardModule, Map<String, String> moduleEnvironment,
+                   Forms forms) {
 
     static final String FILE = "site-profile.properties";
+
+    /**
+     * Where the key component forms go ({@code forms.output}): {@code printer} (the default at a real site:
+     * {@code forms.print_command}, CUPS {@code lp} unless set; the window uses its print dialog) or
+     * {@code rehearsal-folder} (a rehearsal home: PDFs in the home's {@code component-forms/}); and their
+     * language ({@code forms.language}, en or zh).
+     */
+    record Forms(boolean rehearsalFolder, java.util.List<String> printCommand, String language) {
+        static final Forms REAL_SITE = new Forms(false, java.util.List.of("lp"), "en");
+        static final Forms REHEARSAL = new Forms(true, java.util.List.of("lp"), "en");
+    }
 
     static SiteProfile read(Path home) {
         Path file = home.resolve(FILE);
@@ -38,8 +50,29 @@ record SiteProfile(String site, Path hsmModule, String hsmToken, Path cardModule
                 env.put(k.substring("module.env.".length()), p.getProperty(k));
             }
         }
-        return new SiteProfile(p.getProperty("site", "unnamed site"), Path.of(required(p, "hsm.module", file)),
-                required(p, "hsm.token", file), Path.of(p.getProperty("cards.module", required(p, "hsm.module", file))), env);
+        String site = p.getProperty("site", "unnamed site");
+        return new SiteProfile(site, Path.of(required(p, "hsm.module", file)),
+                required(p, "hsm.token", file), Path.of(p.getProperty("cards.module", required(p, "hsm.module", file))), env,
+                forms(p, file, site));
+    }
+
+    private static Forms forms(Properties p, Path file, String site) {
+        // homes made by 'hsmc demo' before forms.output existed are rehearsal homes too
+        String output = p.getProperty("forms.output", site.startsWith("demo ") ? "rehearsal-folder" : "printer").trim();
+        if (!output.equals("printer") && !output.equals("rehearsal-folder")) {
+            throw new Hsmc.UserError("The site profile " + file + " says forms.output=" + output + "; write printer (component"
+                    + " forms go to the printer) or rehearsal-folder (rehearsal homes only).");
+        }
+        String command = p.getProperty("forms.print_command", "lp").trim();
+        if (command.isEmpty()) {
+            throw new Hsmc.UserError("The site profile " + file + " has an empty forms.print_command; leave it out (lp) or name the"
+                    + " command that prints a PDF read on its standard input, e.g. lp -d custodian-printer.");
+        }
+        String language = p.getProperty("forms.language", "en").trim();
+        if (!language.equals("en") && !language.equals("zh")) {
+            throw new Hsmc.UserError("The site profile " + file + " says forms.language=" + language + "; write en or zh.");
+        }
+        return new Forms(output.equals("rehearsal-folder"), java.util.List.of(command.split("\\s+")), language);
     }
 
     private static String required(Properties p, String key, Path file) {
@@ -57,6 +90,9 @@ record SiteProfile(String site, Path hsmModule, String hsmToken, Path cardModule
         p.setProperty("hsm.token", hsmToken);
         p.setProperty("cards.module", cardModule.toString());
         moduleEnvironment.forEach((k, v) -> p.setProperty("module.env." + k, v));
+        p.setProperty("forms.output", forms.rehearsalFolder() ? "rehearsal-folder" : "printer");
+        p.setProperty("forms.print_command", String.join(" ", forms.printCommand()));
+        p.setProperty("forms.language", forms.language());
         try (Writer w = Files.newBufferedWriter(home.resolve(FILE), StandardCharsets.UTF_8,
                 java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
             p.store(w, "HSM Ceremony Console site profile: PKCS#11 libraries and token labels (no PINs, ever)");

@@ -38,6 +38,7 @@ public final class MainWindow {
     private DashboardView dashboardView;
     private CeremonyView ceremonyView;
     private AuditView auditView;
+    private ReportsView reportsView;
 
     MainWindow(ConsoleApp.Options options, I18n i18n, BackgroundTasks tasks) {
         this.options = options;
@@ -58,7 +59,12 @@ public final class MainWindow {
         VBox left = new VBox(6, navButton("nav.start", "nav-start", () -> show(startView)),
                 navButton("nav.dashboard", "nav-dashboard", () -> show(dashboardView)),
                 navButton("nav.ceremonies", "nav-ceremonies", () -> show(ceremonyView)),
-                navButton("nav.audit", "nav-audit", () -> show(auditView)));
+                navButton("nav.audit", "nav-audit", () -> show(auditView)),
+                navButton("nav.reports", "nav-reports", () -> show(reportsView)));
+        Label keys = new Label(i18n.t("nav.keys_hint"));
+        keys.getStyleClass().addAll("text-muted", "nav-hint");
+        keys.setWrapText(true);
+        left.getChildren().add(keys);
         left.setPadding(new Insets(16, 8, 16, 12));
         left.getStyleClass().add("nav");
         root.setLeft(left);
@@ -119,6 +125,7 @@ public final class MainWindow {
             dashboardView = new DashboardView(this);
             ceremonyView = new CeremonyView(this);
             auditView = new AuditView(this);
+            reportsView = new ReportsView(this);
             ((ToggleButton) nav.getToggles().getFirst()).setSelected(true);
             show(startView);
             refreshBadge();
@@ -140,6 +147,33 @@ public final class MainWindow {
     void showCeremonies() {
         nav.getToggles().get(2).setSelected(true);
         show(ceremonyView);
+    }
+
+    /** The Reports screen with the ceremony report of {@code runId} previewed. */
+    void showReports(String runId) {
+        nav.getToggles().get(4).setSelected(true);
+        reportsView.showRun(runId);
+        show(reportsView);
+    }
+
+    /**
+     * Ctrl+1 … Ctrl+5 open the screens (as do the underlined letters with Alt), whatever has the focus; installed
+     * once the window has its scene.
+     */
+    void installAccelerators(javafx.scene.Scene scene) {
+        for (int i = 0; i < nav.getToggles().size(); i++) {
+            ToggleButton b = (ToggleButton) nav.getToggles().get(i);
+            javafx.scene.input.KeyCode digit = javafx.scene.input.KeyCode.valueOf("DIGIT" + (i + 1));
+            scene.getAccelerators().put(new javafx.scene.input.KeyCodeCombination(digit, javafx.scene.input.KeyCombination.SHORTCUT_DOWN),
+                    () -> {
+                        b.fire();
+                        b.requestFocus();
+                    });
+        }
+    }
+
+    ReportsView reportsView() {
+        return reportsView;
     }
 
     CeremonyView ceremonyView() {
