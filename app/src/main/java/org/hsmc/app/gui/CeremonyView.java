@@ -119,6 +119,7 @@ final class CeremonyView implements MainWindow.View, GuiConsole.Screen {
 
     // review
     private final VBox reviewPage = new VBox(8);
+    private final ScrollPane reviewScroll = new ScrollPane(reviewPage);
     private final Label review = new Label();
     private final Label participants = new Label();
     private final Label quorum = new Label();
@@ -310,8 +311,15 @@ final class CeremonyView implements MainWindow.View, GuiConsole.Screen {
         Label qh = new Label(i18n.t("wizard.quorum"));
         qh.getStyleClass().add("title-4");
         VBox.setVgrow(text, Priority.ALWAYS);
+        for (Label l : List.of(review, participants, quorum, source)) {
+            l.setMinHeight(Region.USE_PREF_SIZE);
+        }
+        text.setMinHeight(160);
         reviewPage.getChildren().setAll(review, sha, source, ph, participants, qh, quorum, text, run);
         reviewPage.setPadding(new Insets(12));
+        reviewScroll.setFitToWidth(true);
+        reviewScroll.setFitToHeight(true);
+        reviewScroll.setFocusTraversable(false);
     }
 
     private void buildRun() {
@@ -325,8 +333,10 @@ final class CeremonyView implements MainWindow.View, GuiConsole.Screen {
         interaction.setPadding(new Insets(10));
         result.setId("ceremony-result");
         result.setWrapText(true);
+        result.setMinHeight(Region.USE_PREF_SIZE);
         refusals.setId("refusals");
         refusals.setPrefHeight(120);
+        refusals.setMinHeight(70);
         refusals.setCellFactory(CeremonyView::wrapping);
         steps.setCellFactory(CeremonyView::wrapping);
         VBox left = new VBox(8, new Label(i18n.t("ceremony.steps")), steps, progress, progressText, interaction,
@@ -335,9 +345,11 @@ final class CeremonyView implements MainWindow.View, GuiConsole.Screen {
         left.setPadding(new Insets(12));
         forms.setId("outputs-forms");
         forms.setPrefHeight(90);
+        forms.setMinHeight(70);
         forms.setCellFactory(CeremonyView::wrapping);
         bundles.setId("outputs-bundles");
         bundles.setPrefHeight(90);
+        bundles.setMinHeight(70);
         bundles.setCellFactory(CeremonyView::wrapping);
         reportPreview.setId("report-preview");
         reportPreview.setPreserveRatio(true);
@@ -385,7 +397,7 @@ final class CeremonyView implements MainWindow.View, GuiConsole.Screen {
         root.setCenter(switch (p) {
             case CHOOSE -> choosePage;
             case PARAMETERS -> parametersPage;
-            case REVIEW -> reviewPage;
+            case REVIEW -> reviewScroll;
             case RUN -> runPage;
         });
         List<String> names = List.of(i18n.t("wizard.step.choose"), i18n.t("wizard.step.parameters"), i18n.t("wizard.step.review"),
@@ -400,18 +412,37 @@ final class CeremonyView implements MainWindow.View, GuiConsole.Screen {
             }
         }
         updateButtons();
-        switch (p) {
-            case CHOOSE -> (scripts.getSelectionModel().isEmpty() ? types : scripts).requestFocus();
-            case PARAMETERS -> inputs.keySet().stream().findFirst().flatMap(k -> Optional.ofNullable(grid.lookup("#param-"
-                    + form.fields().getFirst().id()))).ifPresent(Node::requestFocus);
-            case REVIEW -> run.requestFocus();
-            case RUN -> {
+        if (root.getScene() != null) {
+            // the skins (a scroll pane's content joins the scene only through its skin) must exist to take the focus
+            root.applyCss();
+            Node now = focusTarget();
+            if (now != null) {
+                now.requestFocus();
             }
         }
+        // and again after the pulse in which the old page left the scene (the scene moves the focus of a removed node then)
+        javafx.application.Platform.runLater(() -> {
+            if (page == p && root.getScene() != null) {
+                Node target = focusTarget();
+                if (target != null) {
+                    target.requestFocus();
+                }
+            }
+        });
     }
 
     Page page() {
         return page;
+    }
+
+    @Override
+    public Node focusTarget() {
+        return switch (page) {
+            case CHOOSE -> scripts.getSelectionModel().isEmpty() ? types : scripts;
+            case PARAMETERS -> grid.getChildren().stream().filter(Node::isFocusTraversable).findFirst().orElse(next);
+            case REVIEW -> run;
+            case RUN -> null;
+        };
     }
 
     private void updateButtons() {

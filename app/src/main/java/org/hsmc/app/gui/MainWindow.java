@@ -26,6 +26,8 @@ import java.util.Optional;
  */
 public final class MainWindow {
 
+    /** The navigation column's width: wide enough for the longest label in both languages. */
+    static final double NAV_WIDTH = 190;
     private final ConsoleApp.Options options;
     private final I18n i18n;
     private final BackgroundTasks tasks;
@@ -64,7 +66,12 @@ public final class MainWindow {
         Label keys = new Label(i18n.t("nav.keys_hint"));
         keys.getStyleClass().addAll("text-muted", "nav-hint");
         keys.setWrapText(true);
+        keys.setMaxWidth(NAV_WIDTH - 20);
+        keys.setMinHeight(Region.USE_PREF_SIZE);
         left.getChildren().add(keys);
+        left.setPrefWidth(NAV_WIDTH);
+        left.setMaxWidth(NAV_WIDTH);
+        left.setMinWidth(NAV_WIDTH);
         left.setPadding(new Insets(16, 8, 16, 12));
         left.getStyleClass().add("nav");
         root.setLeft(left);
@@ -139,9 +146,16 @@ public final class MainWindow {
         });
     }
 
+    private View current;
+
     void show(View v) {
+        current = v;
         root.setCenter(v.node());
         v.refresh();
+    }
+
+    private Optional<View> current() {
+        return Optional.ofNullable(current);
     }
 
     void showCeremonies() {
@@ -168,6 +182,10 @@ public final class MainWindow {
                     () -> {
                         b.fire();
                         b.requestFocus();
+                        if (root.getCenter() != null) {
+                            javafx.application.Platform.runLater(() -> current().map(View::focusTarget)
+                                    .ifPresent(Node::requestFocus));
+                        }
                     });
         }
     }
@@ -247,5 +265,10 @@ public final class MainWindow {
 
         /** Reloads the screen's data in the background. */
         void refresh();
+
+        /** The control that gets the focus when the screen is opened from the keyboard (Ctrl+1 … Ctrl+5). */
+        default Node focusTarget() {
+            return null;
+        }
     }
 }

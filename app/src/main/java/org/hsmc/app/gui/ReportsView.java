@@ -69,6 +69,8 @@ final class ReportsView implements MainWindow.View {
     private final Button save = new Button();
     private RenderedReport report;
     private String wantedRun;
+    /** A report is being made: a second Preview waits (the button keeps the focus, so it is not disabled). */
+    private boolean rendering;
 
     ReportsView(MainWindow w) {
         this.w = w;
@@ -112,6 +114,8 @@ final class ReportsView implements MainWindow.View {
         language.setValue(i18n.locale().getLanguage().equals("zh") ? ReportLanguage.ZH : ReportLanguage.EN);
         language.valueProperty().addListener((o, a, b) -> changed());
         path.setId("report-path");
+        // Enter in the file name saves (the default button, elsewhere on this screen, previews)
+        path.setOnAction(e -> saveTo(pathOrNull()));
         path.setPromptText(i18n.t("reports.path_prompt"));
         status.setId("report-status");
         status.setWrapText(true);
@@ -204,6 +208,11 @@ final class ReportsView implements MainWindow.View {
     }
 
     @Override
+    public Node focusTarget() {
+        return kind;
+    }
+
+    @Override
     public void refresh() {
         ConsoleSession s = w.session();
         w.tasks().run(() -> new RunJournal(s.store(), s.audit(), s.clock()).recent(50), runs -> {
@@ -239,6 +248,9 @@ final class ReportsView implements MainWindow.View {
     }
 
     void preview() {
+        if (rendering) {
+            return;
+        }
         Kind k = kind.getValue();
         ReportLanguage lang = language.getValue();
         RunRecord r = run.getValue();
@@ -259,7 +271,7 @@ final class ReportsView implements MainWindow.View {
         }
         status.setText(i18n.t("reports.rendering"));
         status.getStyleClass().setAll("label");
-        previewButton.setDisable(true);
+        rendering = true;
         ConsoleSession s = w.session();
         w.tasks().run(() -> {
             ReportData data = new ReportData(s.store());
@@ -277,14 +289,14 @@ final class ReportsView implements MainWindow.View {
             } + "-" + lang.code() + "-" + stamp + ".pdf";
             return new Rendered(rr, PdfPages.render(rr.pdf(), PREVIEW_DPI, 0, PREVIEW_PAGES - 1), name);
         }, this::showRendered, e -> {
-            previewButton.setDisable(false);
+            rendering = false;
             status.setText(i18n.t("reports.failed", MainWindow.message(e)));
             status.getStyleClass().setAll("label", "danger");
         });
     }
 
     private void showRendered(Rendered x) {
-        previewButton.setDisable(false);
+        rendering = false;
         report = x.report();
         pages.getChildren().clear();
         for (WritableImage img : x.images()) {
