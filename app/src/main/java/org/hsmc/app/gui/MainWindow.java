@@ -59,10 +59,10 @@ public final class MainWindow {
         top.getStyleClass().add("top-bar");
         root.setTop(top);
         VBox left = new VBox(6, navButton("nav.start", "nav-start", () -> show(startView)),
-                navButton("nav.dashboard", "nav-dashboard", () -> show(dashboardView)),
-                navButton("nav.ceremonies", "nav-ceremonies", () -> show(ceremonyView)),
-                navButton("nav.audit", "nav-audit", () -> show(auditView)),
-                navButton("nav.reports", "nav-reports", () -> show(reportsView)));
+                navButton("nav.dashboard", "nav-dashboard", () -> show(dashboardView())),
+                navButton("nav.ceremonies", "nav-ceremonies", () -> show(ceremonyView())),
+                navButton("nav.audit", "nav-audit", () -> show(auditView())),
+                navButton("nav.reports", "nav-reports", () -> show(reportsView())));
         Label keys = new Label(i18n.t("nav.keys_hint"));
         keys.getStyleClass().addAll("text-muted", "nav-hint");
         keys.setWrapText(true);
@@ -125,14 +125,13 @@ public final class MainWindow {
             if (options.demo()) {
                 ConsoleAccess.ensureDemo(options.home(), new PrintWriter(new StringWriter()));
             }
-            return ConsoleSession.open(options.home());
+            ConsoleSession opened = ConsoleSession.open(options.home());
+            Preload.classes();
+            return opened;
         }, s -> {
             session = s;
+            // the other screens are made when first opened: one UI pulse never builds all five (fx_max_stall_ms, ADR 9)
             startView = new StartView(this);
-            dashboardView = new DashboardView(this);
-            ceremonyView = new CeremonyView(this);
-            auditView = new AuditView(this);
-            reportsView = new ReportsView(this);
             ((ToggleButton) nav.getToggles().getFirst()).setSelected(true);
             show(startView);
             refreshBadge();
@@ -160,14 +159,14 @@ public final class MainWindow {
 
     void showCeremonies() {
         nav.getToggles().get(2).setSelected(true);
-        show(ceremonyView);
+        show(ceremonyView());
     }
 
     /** The Reports screen with the ceremony report of {@code runId} previewed. */
     void showReports(String runId) {
         nav.getToggles().get(4).setSelected(true);
-        reportsView.showRun(runId);
-        show(reportsView);
+        reportsView().showRun(runId);
+        show(reportsView());
     }
 
     /**
@@ -191,10 +190,30 @@ public final class MainWindow {
     }
 
     ReportsView reportsView() {
+        if (reportsView == null) {
+            reportsView = new ReportsView(this);
+        }
         return reportsView;
     }
 
+    DashboardView dashboardView() {
+        if (dashboardView == null) {
+            dashboardView = new DashboardView(this);
+        }
+        return dashboardView;
+    }
+
+    AuditView auditView() {
+        if (auditView == null) {
+            auditView = new AuditView(this);
+        }
+        return auditView;
+    }
+
     CeremonyView ceremonyView() {
+        if (ceremonyView == null) {
+            ceremonyView = new CeremonyView(this);
+        }
         return ceremonyView;
     }
 

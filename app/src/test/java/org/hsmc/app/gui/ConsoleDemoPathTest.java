@@ -66,11 +66,45 @@ class ConsoleDemoPathTest {
         CallingThreadPolicy.forbid(t -> "JavaFX Application Thread".equals(t.getName()));
     }
 
+    /** Stack samples of the UI thread taken while it had not pulsed for over 100 ms: what a stall was doing. */
+    private static final java.util.Map<String, Integer> stallFrames = new java.util.concurrent.ConcurrentHashMap<>();
+    private static volatile long lastPulse;
+
     @AfterAll
     static void writeStall() throws Exception {
         Path out = Path.of("target", "fx-stall.txt");
         Files.createDirectories(out.getParent());
         Files.writeString(out, "fx_max_stall_ms=" + TimeUnit.NANOSECONDS.toMillis(maxStallNanos.get()) + "\n");
+        StringBuilder b = new StringBuilder("# samples (every 20 ms) of the UI thread's stack while it stalled over 100 ms\n");
+        stallFrames.entrySet().stream().sorted((x, y) -> y.getValue() - x.getValue()).limit(40)
+                .forEach(e -> b.append(e.getValue()).append("  ").append(e.getKey()).append("\n"));
+        Files.writeString(Path.of("target", "fx-stall-samples.txt"), b);
+    }
+
+    private static void watchStalls() {
+        Thread watch = new Thread(() -> {
+            while (true) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (lastPulse != 0 && System.nanoTime() - lastPulse > TimeUnit.MILLISECONDS.toNanos(100)) {
+                    Thread.getAllStackTraces().forEach((t, st) -> {
+                        if (t.getName().equals("JavaFX Application Thread")) {
+                            StringBuilder k = new StringBuilder();
+                            for (int i = 0; i < Math.min(st.length, 12); i++) {
+                                k.append(i == 0 ? "" : " < ").append(st[i].getClassName().replaceAll(".*\\.", "")).append('.')
+                                        .append(st[i].getMethodName());
+                            }
+                            stallFrames.merge(k.toString(), 1, Integer::sum);
+                        }
+                    });
+                }
+            }
+        }, "stall-watch");
+        watch.setDaemon(true);
+        watch.start();
     }
 
     @Start
@@ -80,12 +114,14 @@ class ConsoleDemoPathTest {
         window = new MainWindow(o, new I18n(Locale.ENGLISH), new BackgroundTasks());
         ConsoleApp.show(stage, window);
         window.start();
+        watchStalls();
         // the longest gap between two pulses of the UI thread
         new javafx.animation.AnimationTimer() {
             long last;
 
             @Override
             public void handle(long now) {
+                lastPulse = System.nanoTime();
                 if (last != 0) {
                     maxStallNanos.accumulateAndGet(now - last, Math::max);
                 }
