@@ -100,11 +100,19 @@ final class ScriptForm {
 
     /** The form of {@code type}. */
     static ScriptForm of(CeremonyType type) {
+        return of(type, specific(type.yamlName()));
+    }
+
+    /** The form a type without a form of its own gets (the common fields and the YAML box); tests use it for any type. */
+    static ScriptForm generic(CeremonyType type) {
+        return of(type, null);
+    }
+
+    private static ScriptForm of(CeremonyType type, List<Field> specific) {
         List<Field> f = new ArrayList<>();
         f.add(Field.of("title", Kind.TEXT, true, title(type.yamlName())));
         f.add(Field.of("operator", Kind.TEXT, true, "Alice"));
         f.add(Field.of("witnesses", Kind.LIST, false, "Judy Auditor"));
-        List<Field> specific = specific(type.yamlName());
         boolean known = specific != null;
         f.addAll(known ? specific : List.of(Field.of("", Kind.YAML, true, "")));
         f.add(Field.of("notes", Kind.NOTES, false, ""));
