@@ -78,6 +78,16 @@ public final class ConsoleAccess implements AutoCloseable {
         return ctx.cardLabels();
     }
 
+    /** True when this home writes key component forms into its rehearsal folder instead of printing them. */
+    public boolean formsToRehearsalFolder() {
+        return ctx.profile.forms().rehearsalFolder();
+    }
+
+    /** The printer of key component forms that the site profile names (the window prefers its print dialog at a real site). */
+    public FormPrinter formPrinter() {
+        return ctx.formPrinter();
+    }
+
     @Override
     public void close() {
         ctx.close();

@@ -58,6 +58,12 @@ final class ConsoleContext implements AutoCloseable {
                 .map(org.hsmc.pkcs11.TokenDescription::label).sorted().toList();
     }
 
+    /** Where this home's key component forms go: its rehearsal folder, or the print command of the site profile. */
+    FormPrinter formPrinter() {
+        return profile.forms().rehearsalFolder() ? new RehearsalFormFolder(home.resolve(RehearsalFormFolder.FOLDER))
+                : new CommandFormPrinter(profile.forms().printCommand());
+    }
+
     @Override
     public void close() {
         try {

@@ -3,7 +3,7 @@ package org.hsmc.app.cli;
 import java.nio.file.Path;
 
 /** The files of the console's home (data directory), by name. */
-final class ConsoleHome {
+public final class ConsoleHome {
 
     /** The console's SQLite store: custody, the audit log, keys and runs. */
     static final String STORE_FILE = "console.db";
@@ -11,7 +11,7 @@ final class ConsoleHome {
     private ConsoleHome() {
     }
 
-    static Path store(Path home) {
+    public static Path store(Path home) {
         return home.resolve(STORE_FILE);
     }
 }

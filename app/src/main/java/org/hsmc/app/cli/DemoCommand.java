@@ -64,7 +64,8 @@ final class DemoCommand implements Callable<Integer> {
             SoftHsm.initToken(conf, cardLabel(i), DEMO_SO_PIN.toCharArray(), demoUserPin(cardLabel(i)).toCharArray());
         }
         SoftHsm.initToken(conf, SPARE_CARD, DEMO_SO_PIN.toCharArray(), "spare-1234".toCharArray());
-        new SiteProfile("demo (SoftHSM2 rehearsal)", module, HSM_TOKEN, module, SoftHsm.environment(conf)).write(home);
+        new SiteProfile("demo (SoftHSM2 rehearsal)", module, HSM_TOKEN, module, SoftHsm.environment(conf), SiteProfile.Forms.REHEARSAL)
+                .write(home);
         StringBuilder sheet = new StringBuilder("""
                 DEMO PIN SHEET (rehearsal only: these tokens are software, these PINs are public)
 

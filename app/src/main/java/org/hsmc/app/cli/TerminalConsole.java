@@ -4,12 +4,15 @@ import org.hsmc.ceremony.custody.QuorumRefusal;
 import org.hsmc.ceremony.custody.QuorumSession;
 import org.hsmc.ceremony.run.CeremonyConsole;
 import org.hsmc.ceremony.run.StepRecord;
+import org.hsmc.reports.ReportLanguage;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -17,8 +20,9 @@ import java.util.Set;
 
 /**
  * The people in the room, on a terminal: PINs are read without echo (or, in a rehearsal, from the PIN
- * file), steps and refusals are printed as they happen. Key components are never printed by the
- * command line in a rehearsal; interactively each is shown once, for its holder only.
+ * file), steps and refusals are printed as they happen. Each key component's form is printed (the
+ * site's printer, or a rehearsal home's folder); interactively the component is also shown once, for
+ * its holder only, written character by character from a wiped {@code char[]}.
  */
 final class TerminalConsole implements CeremonyConsole {
 
@@ -92,19 +96,24 @@ final class TerminalConsole implements CeremonyConsole {
     public void deliverComponent(ComponentDelivery d) {
         out.printf("Component %d of %d of %s for %s: component KCV %s, key KCV %s%n", d.index(), d.count(), d.keyId(),
                 d.holder(), d.componentKcv(), d.combinedKcv());
+        String where = ComponentText.printForm(d, ReportLanguage.of(ctx.profile.forms().language()), ctx.formPrinter(), Instant.now());
+        out.println("    component form printed: " + where);
+        out.flush();
         if (rehearsal == null && System.console() != null) {
-            ask(d.holder() + " alone at the screen, press Enter to show the component once: ");
-            StringBuilder groups = new StringBuilder();
-            for (int i = 0; i < d.value().length; i += 2) {
-                groups.append(String.format("%02X%02X ", d.value()[i], d.value()[i + 1]));
+            ask(d.holder() + " alone at the screen, press Enter to show the component once (it is on the form as well): ");
+            char[] groups = ComponentText.groups(d.value(), 8);
+            try {
+                out.print("    ");
+                for (char ch : groups) {
+                    out.write(ch == '\n' ? ' ' : ch);
+                }
+                out.println();
+                out.flush();
+            } finally {
+                Arrays.fill(groups, '\0');
             }
-            out.println("    " + groups.toString().trim());
-            out.flush();
-            groups.setLength(0);
-            ask("Copy it onto the component form, then press Enter to clear it: ");
-            out.print("\033[2J\033[H");
-        } else {
-            out.println("    (rehearsal: the component is not shown; the console prints component forms)");
+            ask("Press Enter to clear the screen: ");
+            out.print("\033[2J\033[3J\033[H");
         }
         out.flush();
     }

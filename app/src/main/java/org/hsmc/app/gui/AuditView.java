@@ -70,6 +70,11 @@ final class AuditView implements MainWindow.View {
     }
 
     @Override
+    public Node focusTarget() {
+        return search;
+    }
+
+    @Override
     public Node node() {
         return box;
     }

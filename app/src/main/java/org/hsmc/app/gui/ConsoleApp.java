@@ -44,6 +44,7 @@ public final class ConsoleApp extends Application {
         scene.getStylesheets().add(ConsoleApp.class.getResource("console.css").toExternalForm());
         stage.setTitle(window.i18n().t("app.title"));
         stage.setScene(scene);
+        window.installAccelerators(scene);
         stage.show();
     }
 

@@ -117,6 +117,11 @@ final class DashboardView implements MainWindow.View {
     }
 
     @Override
+    public Node focusTarget() {
+        return table;
+    }
+
+    @Override
     public Node node() {
         return box;
     }

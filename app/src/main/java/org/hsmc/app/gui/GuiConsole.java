@@ -1,11 +1,16 @@
 package org.hsmc.app.gui;
 
 import javafx.application.Platform;
+import org.hsmc.app.cli.ComponentText;
+import org.hsmc.app.cli.FormPrinter;
 import org.hsmc.ceremony.custody.QuorumRefusal;
 import org.hsmc.ceremony.custody.QuorumSession;
 import org.hsmc.ceremony.run.CeremonyConsole;
 import org.hsmc.ceremony.run.StepRecord;
+import org.hsmc.reports.ReportLanguage;
 
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -37,7 +42,11 @@ final class GuiConsole implements CeremonyConsole {
 
         void askEnrolment(String custodian, String card, CompletableFuture<EnrolmentPins> answer);
 
-        void showComponent(ComponentDelivery delivery, String groups, CompletableFuture<Boolean> done);
+        /** A component's form was printed ({@code where}: a printer, a rehearsal file). */
+        void formPrinted(FormPrinter.Form form, String where);
+
+        /** Shows the component to its holder once, on request; {@code groups} is wiped when {@code done} completes. */
+        void showComponent(ComponentDelivery delivery, char[] groups, CompletableFuture<Boolean> done);
 
         void askComponent(ComponentRequest request, CompletableFuture<char[]> answer);
     }
@@ -53,11 +62,13 @@ final class GuiConsole implements CeremonyConsole {
     private final ConsoleSession session;
     private final Screen screen;
     private final I18n i18n;
+    private final FormPrinter printer;
 
-    GuiConsole(ConsoleSession session, Screen screen, I18n i18n) {
+    GuiConsole(ConsoleSession session, Screen screen, I18n i18n, FormPrinter printer) {
         this.session = session;
         this.screen = screen;
         this.i18n = i18n;
+        this.printer = printer;
     }
 
     private <T> T ask(Consumer<CompletableFuture<T>> post) {
@@ -107,15 +118,23 @@ final class GuiConsole implements CeremonyConsole {
         Platform.runLater(() -> screen.progress(step, done, total));
     }
 
+    /**
+     * Prints the component's form first (on this, the ceremony thread: rendering, and the print dialog's
+     * wait), then offers to show the component once to its holder. The digits live in a {@code char[]}
+     * that is wiped when the holder is done.
+     */
     @Override
     public void deliverComponent(ComponentDelivery d) {
-        StringBuilder groups = new StringBuilder();
-        for (int i = 0; i < d.value().length; i += 2) {
-            groups.append(String.format("%02X%02X", d.value()[i], d.value()[i + 1])).append(i % 16 == 14 ? "\n" : " ");
+        ReportLanguage language = i18n.locale().getLanguage().equals("zh") ? ReportLanguage.ZH : ReportLanguage.EN;
+        String where = ComponentText.printForm(d, language, printer, Instant.now());
+        FormPrinter.Form form = ComponentText.form(d);
+        Platform.runLater(() -> screen.formPrinted(form, where));
+        char[] groups = ComponentText.groups(d.value(), 8);
+        try {
+            this.<Boolean>ask(f -> screen.showComponent(d, groups, f));
+        } finally {
+            Arrays.fill(groups, '\0');
         }
-        String text = groups.toString().trim();
-        groups.setLength(0);
-        this.<Boolean>ask(f -> screen.showComponent(d, text, f));
     }
 
     @Override

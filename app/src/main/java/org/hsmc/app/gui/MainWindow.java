@@ -26,6 +26,8 @@ import java.util.Optional;
  */
 public final class MainWindow {
 
+    /** The navigation column's width: wide enough for the longest label in both languages. */
+    static final double NAV_WIDTH = 190;
     private final ConsoleApp.Options options;
     private final I18n i18n;
     private final BackgroundTasks tasks;
@@ -38,6 +40,7 @@ public final class MainWindow {
     private DashboardView dashboardView;
     private CeremonyView ceremonyView;
     private AuditView auditView;
+    private ReportsView reportsView;
 
     MainWindow(ConsoleApp.Options options, I18n i18n, BackgroundTasks tasks) {
         this.options = options;
@@ -56,9 +59,19 @@ public final class MainWindow {
         top.getStyleClass().add("top-bar");
         root.setTop(top);
         VBox left = new VBox(6, navButton("nav.start", "nav-start", () -> show(startView)),
-                navButton("nav.dashboard", "nav-dashboard", () -> show(dashboardView)),
-                navButton("nav.ceremonies", "nav-ceremonies", () -> show(ceremonyView)),
-                navButton("nav.audit", "nav-audit", () -> show(auditView)));
+                navButton("nav.dashboard", "nav-dashboard", () -> show(dashboardView())),
+                navButton("nav.ceremonies", "nav-ceremonies", () -> show(ceremonyView())),
+                navButton("nav.audit", "nav-audit", () -> show(auditView())),
+                navButton("nav.reports", "nav-reports", () -> show(reportsView())));
+        Label keys = new Label(i18n.t("nav.keys_hint"));
+        keys.getStyleClass().addAll("text-muted", "nav-hint");
+        keys.setWrapText(true);
+        keys.setMaxWidth(NAV_WIDTH - 20);
+        keys.setMinHeight(Region.USE_PREF_SIZE);
+        left.getChildren().add(keys);
+        left.setPrefWidth(NAV_WIDTH);
+        left.setMaxWidth(NAV_WIDTH);
+        left.setMinWidth(NAV_WIDTH);
         left.setPadding(new Insets(16, 8, 16, 12));
         left.getStyleClass().add("nav");
         root.setLeft(left);
@@ -112,13 +125,13 @@ public final class MainWindow {
             if (options.demo()) {
                 ConsoleAccess.ensureDemo(options.home(), new PrintWriter(new StringWriter()));
             }
-            return ConsoleSession.open(options.home());
+            ConsoleSession opened = ConsoleSession.open(options.home());
+            Preload.classes();
+            return opened;
         }, s -> {
             session = s;
+            // the other screens are made when first opened: one UI pulse never builds all five (fx_max_stall_ms, ADR 9)
             startView = new StartView(this);
-            dashboardView = new DashboardView(this);
-            ceremonyView = new CeremonyView(this);
-            auditView = new AuditView(this);
             ((ToggleButton) nav.getToggles().getFirst()).setSelected(true);
             show(startView);
             refreshBadge();
@@ -132,17 +145,75 @@ public final class MainWindow {
         });
     }
 
+    private View current;
+
     void show(View v) {
+        current = v;
         root.setCenter(v.node());
         v.refresh();
     }
 
+    private Optional<View> current() {
+        return Optional.ofNullable(current);
+    }
+
     void showCeremonies() {
         nav.getToggles().get(2).setSelected(true);
-        show(ceremonyView);
+        show(ceremonyView());
+    }
+
+    /** The Reports screen with the ceremony report of {@code runId} previewed. */
+    void showReports(String runId) {
+        nav.getToggles().get(4).setSelected(true);
+        reportsView().showRun(runId);
+        show(reportsView());
+    }
+
+    /**
+     * Ctrl+1 … Ctrl+5 open the screens (as do the underlined letters with Alt), whatever has the focus; installed
+     * once the window has its scene.
+     */
+    void installAccelerators(javafx.scene.Scene scene) {
+        for (int i = 0; i < nav.getToggles().size(); i++) {
+            ToggleButton b = (ToggleButton) nav.getToggles().get(i);
+            javafx.scene.input.KeyCode digit = javafx.scene.input.KeyCode.valueOf("DIGIT" + (i + 1));
+            scene.getAccelerators().put(new javafx.scene.input.KeyCodeCombination(digit, javafx.scene.input.KeyCombination.SHORTCUT_DOWN),
+                    () -> {
+                        b.fire();
+                        b.requestFocus();
+                        if (root.getCenter() != null) {
+                            javafx.application.Platform.runLater(() -> current().map(View::focusTarget)
+                                    .ifPresent(Node::requestFocus));
+                        }
+                    });
+        }
+    }
+
+    ReportsView reportsView() {
+        if (reportsView == null) {
+            reportsView = new ReportsView(this);
+        }
+        return reportsView;
+    }
+
+    DashboardView dashboardView() {
+        if (dashboardView == null) {
+            dashboardView = new DashboardView(this);
+        }
+        return dashboardView;
+    }
+
+    AuditView auditView() {
+        if (auditView == null) {
+            auditView = new AuditView(this);
+        }
+        return auditView;
     }
 
     CeremonyView ceremonyView() {
+        if (ceremonyView == null) {
+            ceremonyView = new CeremonyView(this);
+        }
         return ceremonyView;
     }
 
@@ -213,5 +284,10 @@ public final class MainWindow {
 
         /** Reloads the screen's data in the background. */
         void refresh();
+
+        /** The control that gets the focus when the screen is opened from the keyboard (Ctrl+1 … Ctrl+5). */
+        default Node focusTarget() {
+            return null;
+        }
     }
 }

@@ -55,6 +55,12 @@ final class StartView implements MainWindow.View {
     }
 
     @Override
+    public Node focusTarget() {
+        return interrupted.getChildren().stream().flatMap(n -> n instanceof HBox h ? h.getChildren().stream() : java.util.stream.Stream.of())
+                .filter(n -> n instanceof Button).findFirst().orElse(null);
+    }
+
+    @Override
     public void refresh() {
         ConsoleSession s = w.session();
         w.tasks().run(() -> {
@@ -106,6 +112,14 @@ final class StartView implements MainWindow.View {
                 HBox line = new HBox(10, new Label(r.type() + "  " + r.state() + "  " + r.title() + "  (" + r.startedAt() + ")"),
                         resume, abort);
                 interrupted.getChildren().add(line);
+            }
+            Label how = new Label(i18n.t("start.interrupted_how"));
+            how.setWrapText(true);
+            how.getStyleClass().add("text-muted");
+            interrupted.getChildren().add(how);
+            Node first = focusTarget();
+            if (first != null) {
+                first.requestFocus();
             }
         }
     }

@@ -137,7 +137,8 @@ class BundleCommandTest {
     @Test
     void certificateWritesThePinnedCertificateOnceAndNeverOverwrites() throws Exception {
         Path home = Files.createDirectories(dir.resolve("home"));
-        new SiteProfile("test", Path.of("/nonexistent/lib.so"), "hsm", Path.of("/nonexistent/lib.so"), Map.of()).write(home);
+        new SiteProfile("test", Path.of("/nonexistent/lib.so"), "hsm", Path.of("/nonexistent/lib.so"), Map.of(),
+                SiteProfile.Forms.REAL_SITE).write(home);
         try (Store store = Store.open(ConsoleHome.store(home))) {
             store.write(c -> {
                 try (var ps = c.prepareStatement("INSERT INTO console_certificate (key_id, der, subject, not_before, not_after,"

@@ -85,7 +85,8 @@ class QuorumRefusalScreenTest {
         await(() -> !robot.lookup("#scripts").queryListView().getItems().isEmpty());
         ListView<Path> scripts = robot.lookup("#scripts").queryListView();
         robot.interact(() -> scripts.getSelectionModel().select(EXAMPLES.resolve("02-generate-master-key.yaml")));
-        await(() -> !robot.lookup("#run-ceremony").queryButton().isDisabled());
+        robot.clickOn("#wizard-next");
+        await(() -> robot.lookup("#run-ceremony").tryQuery().isPresent() && !robot.lookup("#run-ceremony").queryButton().isDisabled());
         robot.clickOn("#run-ceremony");
 
         present(robot, "demo-card-2", "wrong-1");

@@ -1,6 +1,11 @@
 package org.hsmc.app.gui;
 
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
+import javafx.scene.control.PasswordField;
+import javafx.scene.control.TextArea;
+import org.hsmc.ceremony.script.CeremonyType;
 import javafx.stage.Stage;
 import org.hsmc.app.cli.Hsmc;
 import org.hsmc.pkcs11.CallingThreadPolicy;
@@ -57,28 +62,89 @@ class ScreenshotTour {
         WaitForAsyncUtils.waitForFxEvents();
     }
 
+    private void waitUntil(java.util.concurrent.Callable<Boolean> c) throws Exception {
+        WaitForAsyncUtils.waitFor(90, TimeUnit.SECONDS, () -> {
+            WaitForAsyncUtils.waitForFxEvents();
+            return c.call();
+        });
+    }
+
+    private static final String[] PINS = {"alice-1111", "bob-2222", "carol-3333"};
+
     @Test
     void everyScreen(FxRobot robot) throws Exception {
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> robot.lookup("#hsm-facts").tryQuery().isPresent());
         settle();
-        Screenshots.save(robot, "1-start");
+        Screenshots.save(robot, "01-start");
         robot.clickOn("#nav-dashboard");
         settle();
-        Screenshots.save(robot, "2-dashboard");
+        Screenshots.save(robot, "02-dashboard");
+
         robot.clickOn("#nav-ceremonies");
         settle();
-        ListView<Path> scripts = robot.lookup("#scripts").queryListView();
-        robot.interact(() -> scripts.getSelectionModel().select(EXAMPLES.resolve("03-generate-zone-master-key.yaml")));
+        ListView<CeremonyType> types = robot.lookup("#types").queryListView();
+        robot.interact(() -> types.getSelectionModel().select(CeremonyType.GENERATE_WORKING_KEYS));
         settle();
-        Screenshots.save(robot, "3-ceremony-review");
+        Screenshots.save(robot, "03-wizard-choose");
+        robot.clickOn("#wizard-next");
+        waitUntil(() -> robot.lookup("#param-keys").tryQuery().isPresent());
+        TextArea keys = robot.lookup("#param-keys").queryAs(TextArea.class);
+        robot.interact(() -> keys.setText(keys.getText().replace("AES-256", "AES-512")));
+        waitUntil(() -> robot.lookup("#problem-keys").queryAs(Label.class).isVisible());
+        settle();
+        Screenshots.save(robot, "04-wizard-parameters");
+
+        robot.clickOn("#wizard-back");
+        settle();
+        robot.interact(() -> types.getSelectionModel().select(CeremonyType.EXPORT_BUNDLE));
+        robot.clickOn("#wizard-next");
+        waitUntil(() -> !robot.lookup("#wizard-next").queryButton().isDisabled());
+        robot.clickOn("#wizard-next");
+        waitUntil(() -> robot.lookup("#quorum-rule").tryQuery().isPresent()
+                && !robot.lookup("#quorum-rule").queryAs(Label.class).getText().contains("…"));
+        settle();
+        Screenshots.save(robot, "05-wizard-review");
         robot.clickOn("#run-ceremony");
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> robot.lookup("#quorum-card").tryQuery().isPresent());
+        for (int i = 0; i < 3; i++) {
+            waitUntil(() -> robot.lookup("#quorum-card").tryQuery().isPresent());
+            ComboBox<String> card = robot.lookup("#quorum-card").queryComboBox();
+            String label = "demo-card-" + (i + 1);
+            robot.interact(() -> card.setValue(label));
+            PasswordField pin = robot.lookup("#quorum-pin").queryAs(PasswordField.class);
+            String p = i == 1 && robot.lookup("#refusals").queryListView().getItems().isEmpty() ? "wrong-pin" : PINS[i];
+            robot.interact(() -> pin.setText(p));
+            if (i == 1) {
+                settle();
+                Screenshots.save(robot, "06-quorum");
+            }
+            robot.clickOn("#quorum-present");
+            if (p.equals("wrong-pin")) {
+                i--;
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (!robot.lookup("#ceremony-result").queryAs(Label.class).getText().startsWith("Ceremony ") && System.nanoTime() < deadline) {
+            WaitForAsyncUtils.waitForFxEvents();
+            if (robot.lookup("#step-confirm").tryQuery().isPresent()) {
+                robot.clickOn("#step-confirm");
+            } else {
+                Thread.sleep(50);
+            }
+        }
+        waitUntil(() -> robot.lookup("#report-preview").queryAs(javafx.scene.image.ImageView.class).getImage() != null);
         settle();
-        Screenshots.save(robot, "4-quorum");
-        robot.clickOn("#quorum-stop");
+        Screenshots.save(robot, "07-run-outputs");
+
+        robot.clickOn("#outputs-open-report");
+        waitUntil(() -> robot.lookup("#report-status").queryAs(Label.class).getText().contains("SHA")
+                || robot.lookup("#report-status").queryAs(Label.class).getText().contains("hash")
+                || robot.lookup("#report-status").queryAs(Label.class).getText().contains("哈希"));
+        settle();
+        Screenshots.save(robot, "08-reports");
+
         robot.clickOn("#nav-audit");
         robot.clickOn("#audit-verify");
         settle();
-        Screenshots.save(robot, "5-audit");
+        Screenshots.save(robot, "09-audit");
     }
 }
