@@ -6,6 +6,7 @@ import org.hsmc.pkcs11.PinIncorrectException;
 import org.hsmc.pkcs11.Pkcs11Module;
 import org.hsmc.pkcs11.Session;
 import org.hsmc.pkcs11.Token;
+import org.hsmc.testsupport.Bytes;
 import org.hsmc.testsupport.RequiresSoftHsm;
 import org.hsmc.testsupport.SoftHsmStore;
 import org.junit.jupiter.api.AfterAll;
@@ -358,22 +359,9 @@ class CustodyScenarioTest {
         for (Path p : haystacks) {
             byte[] bytes = Files.readAllBytes(p);
             for (byte[] needle : needles) {
-                assertThat(indexOf(bytes, needle)).as("a secret of %d bytes in %s", needle.length, p.getFileName()).isEqualTo(-1);
+                assertThat(Bytes.indexOf(bytes, needle)).as("a secret of %d bytes in %s", needle.length, p.getFileName()).isEqualTo(-1);
             }
         }
-    }
-
-    private static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 
     private static Throwable catchThrowable(Runnable r) {

@@ -25,6 +25,7 @@ import org.hsmc.pkcs11.KeyHandle;
 import org.hsmc.pkcs11.Pkcs11Module;
 import org.hsmc.pkcs11.Session;
 import org.hsmc.pkcs11.Token;
+import org.hsmc.testsupport.Bytes;
 import org.hsmc.testsupport.RequiresSoftHsm;
 import org.hsmc.testsupport.SoftHsmStore;
 import org.junit.jupiter.api.Test;
@@ -312,24 +313,11 @@ class DisasterRecoveryDrillTest {
             for (Path f : haystacks) {
                 byte[] bytes = Files.readAllBytes(f);
                 for (byte[] needle : List.of(clear, hexUpper, hexLower)) {
-                    assertThat(indexOf(bytes, needle)).as("the clear LMK in %s", f.getFileName()).isEqualTo(-1);
+                    assertThat(Bytes.indexOf(bytes, needle)).as("the clear LMK in %s", f.getFileName()).isEqualTo(-1);
                 }
             }
             Arrays.fill(clear, (byte) 0);
         }
-    }
-
-    private static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 
     /** A folder per trusted certificate (the openssl helper writes console-cert.pem into it once). */
