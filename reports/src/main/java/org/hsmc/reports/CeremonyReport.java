@@ -111,6 +111,9 @@ public final class CeremonyReport {
                 if (p.enrolled()) {
                     part.add(t.get("participant.enrolled"));
                 }
+                for (String at : p.checkedAt()) {
+                    part.add(t.format("participant.checked", Labels.time(at)));
+                }
                 for (String c : p.components()) {
                     java.util.regex.Matcher m = COMPONENT_NO.matcher(c);
                     part.add(t.format("participant.component", m.matches()

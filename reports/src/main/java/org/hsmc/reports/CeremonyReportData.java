@@ -61,12 +61,15 @@ public record CeremonyReportData(Run run, AuditSpan audit, List<Participant> par
      * @param approvedAt  when their card approved the script's hash, once per quorum (a resumed run forms another)
      * @param enrolled    true when their card was enrolled in this run (initialize)
      * @param components  the components they received, as "i of K"
+     * @param checkedAt   when their card was presented and opened its share of a new card set (the check pass of
+     *                    initialize, of the LMK's recovery cards, of a replacement HSM's credential)
      */
     public record Participant(String name, String custodianId, String role, String cardSerial, List<String> approvedAt,
-                              boolean enrolled, List<String> components) {
+                              boolean enrolled, List<String> components, List<String> checkedAt) {
         public Participant {
             approvedAt = List.copyOf(approvedAt);
             components = List.copyOf(components);
+            checkedAt = List.copyOf(checkedAt);
         }
     }
 

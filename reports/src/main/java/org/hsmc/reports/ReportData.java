@@ -141,6 +141,18 @@ public final class ReportData {
                     p.card = d.get("card");
                     p.enrolled = true;
                 }
+                case "card_set.check" -> {
+                    if ("DONE".equals(e.outcome())) {
+                        String[] holder = cardHolder(c, d.get("card"));
+                        if (holder != null) {
+                            MutableParticipant p = people.computeIfAbsent(holder[0], MutableParticipant::new);
+                            p.custodianId = holder[1];
+                            p.role = p.role == null ? holder[2] : p.role;
+                            p.card = p.card == null ? d.get("card") : p.card;
+                            p.checkedAt.add(e.at());
+                        }
+                    }
+                }
                 case "quorum.refused" -> refusals.add(new CeremonyReportData.Refusal(e.at(), e.actor(), d.get("card"), d.get("refusal"),
                         d.get("message")));
                 case "lmk.created" -> keys.add(key(d.get("label"), "LMK", d.get("kcv"), "CREATED", "AES-256", null, null, null,
@@ -208,7 +220,7 @@ public final class ReportData {
                 }
             }
             participants.add(new CeremonyReportData.Participant(p.name, p.custodianId, p.role, p.card, p.approvedAt, p.enrolled,
-                    p.components));
+                    p.components, p.checkedAt));
         }
         List<CeremonyReportData.SignatureLine> signatures = new ArrayList<>();
         signatures.add(new CeremonyReportData.SignatureLine("OPERATOR", run.operator()));
@@ -235,9 +247,21 @@ public final class ReportData {
         final List<String> approvedAt = new ArrayList<>();
         boolean enrolled;
         final List<String> components = new ArrayList<>();
+        final List<String> checkedAt = new ArrayList<>();
 
         MutableParticipant(String name) {
             this.name = name;
+        }
+    }
+
+    /** The name, custodian id and role of a card's holder; null for a card the store does not know. */
+    private static String[] cardHolder(Connection c, String serial) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT p.name, p.id, p.role FROM card k JOIN custodian p ON p.id = k.custodian_id"
+                + " WHERE k.serial = ?")) {
+            ps.setString(1, serial);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new String[] {rs.getString(1), rs.getString(2), rs.getString(3)} : null;
+            }
         }
     }
 

@@ -143,11 +143,18 @@ class CeremonyReportTest {
             assertThat(f.kind()).isEqualTo("WRONG_PIN");
             assertThat(f.actor()).isEqualTo("Bob");
         });
+        // the recovery cards' holders are participants, Dave too, who was not in the quorum: his card was checked
+        assertThat(d.participants()).filteredOn(p -> List.of("Bob", "Carol", "Dave").contains(p.name()))
+                .hasSize(3).allSatisfy(p -> assertThat(p.checkedAt()).hasSize(1));
+        assertThat(d.participants()).filteredOn(p -> p.name().equals("Dave")).singleElement()
+                .satisfies(p -> assertThat(p.approvedAt()).isEmpty());
         String kcv = home.store.read(c -> KeyRecords.masterKey(c, 1)).orElseThrow().kcv();
         for (ReportLanguage lang : ReportLanguage.values()) {
             Texts t = new Texts(lang);
             RenderedReport r = render("02-generate-master-key.yaml", lang);
-            assertShows(Pdfs.text(r.pdf()), "lmk/v1", kcv, t.get("kind.lmk"), "WRONG_PIN", t.get("ceremony.refusals"));
+            String checked = t.format("participant.checked", "").strip();
+            assertShows(Pdfs.text(r.pdf()), "lmk/v1", kcv, t.get("kind.lmk"), "WRONG_PIN", t.get("ceremony.refusals"), "Dave",
+                    checked.substring(0, Math.min(checked.length(), 8)));
         }
     }
 

@@ -34,7 +34,7 @@ class LayoutTest {
                         "2026-11-23T08:10:00Z", null, false, notes, List.of("李娜", "Judy Auditor")),
                 new CeremonyReportData.AuditSpan("1:" + "0".repeat(64), "99999:" + "f".repeat(64)),
                 List.of(new CeremonyReportData.Participant("张伟", "c1", "SECURITY_OFFICER", "0011223344556677", List.of("2026-11-23T08:01:00Z"),
-                        false, List.of())),
+                        false, List.of(), List.of())),
                 List.of(),
                 List.of(new CeremonyReportData.StepAttempt(1, 1, "generate working keys 1–" + keys + " of " + keys, "2026-11-23T08:02:00Z",
                         "2026-11-23T08:09:00Z", "DONE", keys + " key(s) made")),
