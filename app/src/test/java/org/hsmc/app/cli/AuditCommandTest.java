@@ -1,5 +1,6 @@
 package org.hsmc.app.cli;
 
+import org.hsmc.app.support.Cli.Result;
 import org.hsmc.ceremony.audit.AuditEvent;
 import org.hsmc.ceremony.audit.AuditHead;
 import org.hsmc.ceremony.audit.AuditLog;
@@ -11,9 +12,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -29,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static org.hsmc.app.support.Cli.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -36,25 +35,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * whose checkpoints are signed with a software P-384 key (no SoftHSM2: the auditor's machine has none).
  */
 class AuditCommandTest {
-
-    record Result(int exit, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = Hsmc.run(args);
-            return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     /** A software stand-in for the HSM's audit key. */
     static final class SoftwareSigner implements AuditSigner {

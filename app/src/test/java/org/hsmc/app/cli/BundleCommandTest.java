@@ -1,5 +1,6 @@
 package org.hsmc.app.cli;
 
+import org.hsmc.app.support.Cli.Result;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
@@ -16,8 +17,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static org.hsmc.app.support.Cli.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -45,9 +45,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * in-process, import in a child JVM on a token store of its own (SoftHSM2 reads one configuration per process).
  */
 class BundleCommandTest {
-
-    record Result(int exit, String out, String err) {
-    }
 
     @TempDir
     static Path dir;
@@ -92,22 +89,6 @@ class BundleCommandTest {
         byte[] der = BundleCms.sign(manifest.toJson(), consoleCert, new JcaContentSignerBuilder("SHA384withECDSA")
                 .build(consoleKey.getPrivate()), now);
         bundle = Files.write(dir.resolve("sh-01-000001.p7m"), der);
-    }
-
-    private static Result run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = Hsmc.run(args);
-            return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
     }
 
     @Test

@@ -1,15 +1,14 @@
 package org.hsmc.app.cli;
 
+import org.hsmc.app.support.Cli.Result;
 import org.hsmc.testsupport.RequiresSoftHsm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static org.hsmc.app.support.Cli.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -18,25 +17,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @RequiresSoftHsm
 class HsmcCommandLineTest {
-
-    record Result(int exit, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = Hsmc.run(args);
-            return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     @Test
     void theDemoCreatesARehearsalHomeShowsItAndReusesIt(@TempDir Path tmp) throws Exception {

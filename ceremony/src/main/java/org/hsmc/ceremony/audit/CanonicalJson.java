@@ -8,18 +8,29 @@ import java.util.Map;
  * log hashes and signs: objects with fixed, already sorted keys, whose values are strings, safe
  * integers, hex strings and flat objects of strings. Written by hand for speed (verification hashes a
  * million entries in seconds); {@code CanonicalJsonTest} proves it byte-identical to a general RFC 8785
- * implementation.
+ * implementation. The bundle manifest's writer ({@code bundle.CanonicalJsonWriter}) puts its objects and
+ * arrays on this buffer, so that both hash the same strings the same way.
  *
  * <p>Strings per RFC 8785 §3.2.2.2: {@code "} and {@code \} escaped with a backslash; U+0008, U+0009,
  * U+000A, U+000C, U+000D as {@code \b \t \n \f \r}; the other controls below U+0020 as <code>&#92;u00xx</code>
  * (lowercase hex); everything else as itself in UTF-8. A lone surrogate is an error.
  */
-final class CanonicalJson {
+public final class CanonicalJson {
 
     private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-    private byte[] buf = new byte[512];
+    private byte[] buf;
     private int len;
+
+    /** A buffer for the audit log's small objects. */
+    CanonicalJson() {
+        this(512);
+    }
+
+    /** A buffer that starts with room for {@code capacity} bytes (it grows as needed). */
+    public CanonicalJson(int capacity) {
+        buf = new byte[Math.max(64, capacity)];
+    }
 
     void reset() {
         len = 0;
@@ -33,7 +44,8 @@ final class CanonicalJson {
         return buf;
     }
 
-    byte[] toBytes() {
+    /** The bytes written so far. */
+    public byte[] toBytes() {
         return Arrays.copyOf(buf, len);
     }
 
@@ -44,7 +56,7 @@ final class CanonicalJson {
     }
 
     /** Appends ASCII text as it is (punctuation and keys, which need no escaping). */
-    CanonicalJson ascii(String s) {
+    public CanonicalJson ascii(String s) {
         int n = s.length();
         ensure(n);
         for (int i = 0; i < n; i++) {
@@ -54,7 +66,7 @@ final class CanonicalJson {
     }
 
     /** Appends a JSON string. */
-    CanonicalJson string(String s) {
+    public CanonicalJson string(String s) {
         int n = s.length();
         ensure(n * 3 + 2);
         buf[len++] = '"';

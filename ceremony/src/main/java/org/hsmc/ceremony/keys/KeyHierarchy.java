@@ -86,19 +86,13 @@ public final class KeyHierarchy {
      */
     public interface LmkBackup {
         /** No backup: the LMK lives in this HSM only. */
-        LmkBackup NONE = (clear, label) -> new Split("NONE", null, null, c -> { });
+        LmkBackup NONE = (clear, label) -> new Split("NONE", null, null, c -> null);
 
         Split split(byte[] clearLmk, String label);
     }
 
     /** What a backup made: its method, its card set or the vendor procedure, and what to commit with the LMK. */
-    public record Split(String method, String cardSetId, String vendorProcedure, SqlWork record) {
-    }
-
-    /** Store work inside the LMK's transaction. */
-    @FunctionalInterface
-    public interface SqlWork {
-        void run(java.sql.Connection c) throws java.sql.SQLException;
+    public record Split(String method, String cardSetId, String vendorProcedure, Store.Work<?> record) {
     }
 
     /**

@@ -428,7 +428,7 @@ public final class CeremonyEngine {
     private KeyHierarchy.LmkBackup lmkBackup(LmkBackupSpec spec, String actor) {
         return switch (spec) {
             case null -> KeyHierarchy.LmkBackup.NONE;
-            case LmkBackupSpec.Vendor v -> (clear, label) -> new KeyHierarchy.Split("VENDOR", null, v.procedure(), c -> { });
+            case LmkBackupSpec.Vendor v -> (clear, label) -> new KeyHierarchy.Split("VENDOR", null, v.procedure(), c -> null);
             case LmkBackupSpec.RecoveryCards rc -> (clear, label) -> {
                 RecoveryCards.Resolution r = store.read(c -> RecoveryCards.resolve(c, rc.holders()));
                 if (!r.problems().isEmpty()) {
@@ -436,7 +436,10 @@ public final class CeremonyEngine {
                 }
                 CardSet set = RecoveryCards.split(store, audit, clock, random, clear, rc.threshold(), r.holders(), actor);
                 return new KeyHierarchy.Split("RECOVERY_CARDS", set.id(), null,
-                        c -> RecoveryCards.activate(c, audit, clock.instant(), set, label, actor));
+                        c -> {
+                            RecoveryCards.activate(c, audit, clock.instant(), set, label, actor);
+                            return null;
+                        });
             };
         };
     }

@@ -109,6 +109,20 @@ final class StrictScalars extends SimpleModule {
         }
     }
 
+    /** The strict texts of a list whose opening bracket is the current token; a bad item is named by its index. */
+    private static List<String> texts(JsonParser p, DeserializationContext ctxt) throws IOException {
+        Text text = new Text();
+        List<String> ids = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            try {
+                ids.add(text.deserialize(p, ctxt));
+            } catch (JsonMappingException e) {
+                throw JsonMappingException.wrapWithPath(e, ids, ids.size());
+            }
+        }
+        return ids;
+    }
+
     /** {@code revoke}'s {@code keys}: the text {@code all} or a list of key ids. */
     static final class KeyListDeserializer extends JsonDeserializer<Raw.KeyList> {
         @Override
@@ -120,16 +134,7 @@ final class StrictScalars extends SimpleModule {
             if (t != JsonToken.START_ARRAY) {
                 throw new StrictValueException(p, "expected the text all or a list of key ids, found " + found(p));
             }
-            Text text = new Text();
-            List<String> ids = new ArrayList<>();
-            while (p.nextToken() != JsonToken.END_ARRAY) {
-                try {
-                    ids.add(text.deserialize(p, ctxt));
-                } catch (JsonMappingException e) {
-                    throw JsonMappingException.wrapWithPath(e, ids, ids.size());
-                }
-            }
-            return new Raw.KeyList(null, ids);
+            return new Raw.KeyList(null, texts(p, ctxt));
         }
     }
 
@@ -144,16 +149,7 @@ final class StrictScalars extends SimpleModule {
             if (t != JsonToken.START_ARRAY) {
                 throw new StrictValueException(p, "expected the text '*' or a list of zone ids, found " + found(p));
             }
-            Text text = new Text();
-            List<String> ids = new ArrayList<>();
-            while (p.nextToken() != JsonToken.END_ARRAY) {
-                try {
-                    ids.add(text.deserialize(p, ctxt));
-                } catch (JsonMappingException e) {
-                    throw JsonMappingException.wrapWithPath(e, ids, ids.size());
-                }
-            }
-            return new Raw.ZoneList(null, ids);
+            return new Raw.ZoneList(null, texts(p, ctxt));
         }
     }
 }
