@@ -23,6 +23,10 @@ public record Capabilities(Set<Long> mechanisms) {
         return has(Mech.AES_KEY_GEN);
     }
 
+    /**
+     * The token lists 0x210A. What it gives for it is another matter: see {@link Rfc5649Probe} and
+     * {@link Token#rfc5649Mechanism()}.
+     */
     public boolean aesKeyWrapPad() {
         return has(Mech.AES_KEY_WRAP_PAD);
     }
@@ -60,10 +64,12 @@ public record Capabilities(Set<Long> mechanisms) {
         return has(Mech.GENERIC_SECRET_KEY_GEN);
     }
 
-    /** Mechanisms an HSM token must offer for the console, with the ones it lacks named. */
+    /**
+     * Mechanisms an HSM token must offer for the console, with the ones it lacks named. Whether one of
+     * its wrap mechanisms gives RFC 5649 is a question for the token itself ({@link Token#missingForHsm()}).
+     */
     public List<String> missingForHsm() {
-        return missing(Mech.AES_KEY_GEN, Mech.AES_KEY_WRAP_PAD, Mech.AES_CMAC, Mech.EC_KEY_PAIR_GEN, Mech.ECDSA,
-                Mech.RSA_PKCS_OAEP);
+        return missing(Mech.AES_KEY_GEN, Mech.AES_CMAC, Mech.EC_KEY_PAIR_GEN, Mech.ECDSA, Mech.RSA_PKCS_OAEP);
     }
 
     /** Mechanisms an admin card must offer, with the ones it lacks named. */

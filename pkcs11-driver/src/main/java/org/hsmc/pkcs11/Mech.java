@@ -18,6 +18,10 @@ public final class Mech {
     public static final long AES_CMAC = 0x108A;
     public static final long AES_KEY_WRAP = 0x2109;
     public static final long AES_KEY_WRAP_PAD = 0x210A;
+    /** PKCS#11 3.0's name for RFC 5649. */
+    public static final long AES_KEY_WRAP_KWP = 0x210B;
+    /** NSS's vendor mechanism CKM_NSS_AES_KEY_WRAP_PAD (CKM_NSS + 2, pkcs11n.h); in NSS 3.87 it gives the PKCS#7 form. */
+    public static final long NSS_AES_KEY_WRAP_PAD = 0xCE534352L;
 
     static final long CKG_MGF1_SHA256 = 0x2;
     static final long CKZ_DATA_SPECIFIED = 0x1;
@@ -30,6 +34,12 @@ public final class Mech {
     public static String name(long code) {
         if (code == AES_KEY_WRAP_PAD) {
             return "CKM_AES_KEY_WRAP_PAD";
+        }
+        if (code == AES_KEY_WRAP_KWP) {
+            return "CKM_AES_KEY_WRAP_KWP";
+        }
+        if (code == NSS_AES_KEY_WRAP_PAD) {
+            return "CKM_NSS_AES_KEY_WRAP_PAD";
         }
         String n = PKCS11Constants.codeToName(PKCS11Constants.Category.CKM, code);
         return n != null && !n.isEmpty() ? n : "CKM_0x" + Long.toHexString(code).toUpperCase(java.util.Locale.ROOT);

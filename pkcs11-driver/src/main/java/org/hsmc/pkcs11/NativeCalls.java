@@ -38,6 +38,8 @@ import java.util.Locale;
 final class NativeCalls {
 
     // Indexes into CK_FUNCTION_LIST (PKCS#11 v2.40), after the CK_VERSION.
+    private static final int FN_INITIALIZE = 0;
+    private static final int FN_INIT_TOKEN = 9;
     private static final int FN_INIT_PIN = 10;
     private static final int FN_SET_PIN = 11;
     private static final int FN_LOGIN = 18;
@@ -56,8 +58,11 @@ final class NativeCalls {
     static final long TRIPLE_PTR_OFFSET = WINDOWS ? 4 : 8;
     static final long TRIPLE_LEN_OFFSET = WINDOWS ? 12 : 16;
 
+    private static final long CKF_OS_LOCKING_OK = 0x2;
+
     private static final Linker LINKER = Linker.nativeLinker();
 
+    private final MethodHandle initToken;
     private final MethodHandle login;
     private final MethodHandle setPin;
     private final MethodHandle initPin;
@@ -70,6 +75,7 @@ final class NativeCalls {
         MemorySegment fl = functionList.reinterpret(base + (long) FUNCTION_COUNT * PTR.byteSize());
         MemoryLayout u = ULONG;
         login = handle(fl, base, FN_LOGIN, FunctionDescriptor.of(u, u, u, PTR, u));
+        initToken = handle(fl, base, FN_INIT_TOKEN, FunctionDescriptor.of(u, u, PTR, u, PTR));
         setPin = handle(fl, base, FN_SET_PIN, FunctionDescriptor.of(u, u, PTR, u, PTR, u));
         initPin = handle(fl, base, FN_INIT_PIN, FunctionDescriptor.of(u, u, PTR, u));
         destroyObject = handle(fl, base, FN_DESTROY_OBJECT, FunctionDescriptor.of(u, u, u));
@@ -102,6 +108,63 @@ final class NativeCalls {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException("C_GetFunctionList failed", t);
+        }
+    }
+
+    /**
+     * C_Initialize with {@code CK_C_INITIALIZE_ARGS}: no mutex callbacks, CKF_OS_LOCKING_OK, and
+     * {@code args} as a NUL-terminated string in the field the standard calls {@code pReserved} (NSS
+     * calls it {@code LibraryParameters}). Returns the CKR code. The string stays in memory for the
+     * life of the process (libraries may keep the pointer); it never holds a secret.
+     */
+    static long initialize(Path library, String args) {
+        SymbolLookup lookup = SymbolLookup.libraryLookup(library, Arena.global());
+        MemorySegment getFunctionList = lookup.find("C_GetFunctionList")
+                .orElseThrow(() -> new IllegalStateException(library + " has no C_GetFunctionList"));
+        MethodHandle gfl = LINKER.downcallHandle(getFunctionList, FunctionDescriptor.of(ULONG, PTR));
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment pp = arena.allocate(PTR);
+            long rv = toLong(gfl.invoke(pp));
+            if (rv != Ckr.OK) {
+                return rv;
+            }
+            long base = WINDOWS ? 2 : 8;
+            MemorySegment fl = pp.get(PTR, 0).reinterpret(base + (long) FUNCTION_COUNT * PTR.byteSize());
+            MethodHandle init = handle(fl, base, FN_INITIALIZE, FunctionDescriptor.of(ULONG, PTR));
+            // four callback pointers, CK_FLAGS, pReserved; and one more null pointer for NSS's longer struct
+            long ptr = PTR.byteSize();
+            long flagsOffset = 4 * ptr;
+            long reservedOffset = WINDOWS ? flagsOffset + ULONG_SIZE : flagsOffset + 8;
+            MemorySegment initArgs = Arena.global().allocate(reservedOffset + 2 * ptr, 8);
+            setUlong(initArgs, flagsOffset, CKF_OS_LOCKING_OK);
+            initArgs.set(PTR, reservedOffset, Arena.global().allocateFrom(args, StandardCharsets.UTF_8));
+            return toLong(init.invoke(initArgs));
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("C_Initialize failed", t);
+        }
+    }
+
+    /**
+     * C_InitToken: wipes the token in {@code slot} and gives it {@code label} (32 bytes, blank-padded;
+     * tokens that keep their own label ignore it). Returns the CKR code.
+     */
+    long initToken(long slot, char[] soPin, String label) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment p = pinSegment(arena, soPin);
+            byte[] l = new byte[32];
+            Arrays.fill(l, (byte) ' ');
+            byte[] lb = label.getBytes(StandardCharsets.UTF_8);
+            System.arraycopy(lb, 0, l, 0, Math.min(lb.length, 32));
+            MemorySegment ls = arena.allocateFrom(ValueLayout.JAVA_BYTE, l);
+            try {
+                return toLong(initToken.invoke(ulong(slot), p, ulong(p.byteSize()), ls));
+            } finally {
+                p.fill((byte) 0);
+            }
+        } catch (Throwable t) {
+            throw rethrow(t);
         }
     }
 
@@ -181,7 +244,7 @@ final class NativeCalls {
         private final MemorySegment handleOut = arena.allocate(8, 8);
 
         /** The template for the transient session copy: {attribute type, value} pairs. */
-        Translator(long keyType) {
+        Translator(long keyType, long wrapMechanism) {
             long[][] longAttrs = {{Attr.CLASS, Attr.CKO_SECRET_KEY}, {Attr.KEY_TYPE, keyType}};
             long[] trueAttrs = {Attr.PRIVATE, Attr.SENSITIVE, Attr.EXTRACTABLE};
             long[] falseAttrs = {Attr.TOKEN, Attr.ENCRYPT, Attr.DECRYPT, Attr.SIGN, Attr.VERIFY, Attr.WRAP, Attr.UNWRAP, Attr.DERIVE};
@@ -204,12 +267,12 @@ final class NativeCalls {
             for (long a : falseAttrs) {
                 triple(template, i++, a, no, 1);
             }
-            triple(mechanism, 0, Mech.AES_KEY_WRAP_PAD, MemorySegment.NULL, 0);
+            triple(mechanism, 0, wrapMechanism, MemorySegment.NULL, 0);
         }
 
         /**
          * Unwraps {@code wrapped} under {@code unwrappingKey} into a session object, wraps that under
-         * {@code wrappingKey} (both with CKM_AES_KEY_WRAP_PAD) and destroys the session object,
+         * {@code wrappingKey} (both with the token's RFC 5649 mechanism) and destroys the session object,
          * whatever happens. Throws {@link NativeFailure} with the failing function and CKR code.
          */
         byte[] translate(long session, long unwrappingKey, byte[] wrapped, long wrappingKey) {
@@ -228,7 +291,9 @@ final class NativeCalls {
                     setUlong(outLen, 0, output.byteSize());
                     rv = toLong(wrapKey.invoke(ulong(session), mechanism, ulong(wrappingKey), ulong(copy), output, outLen));
                     if (rv == Ckr.BUFFER_TOO_SMALL) {
-                        output = arena.allocate(getUlong(outLen, 0));
+                        // some tokens answer a length that is still too small (NSS's size query for 0x210B
+                        // gives the key's length, not the wrapped one): never trust it below input + 16
+                        output = arena.allocate(Math.max(getUlong(outLen, 0), Math.max(2 * output.byteSize(), wrapped.length + 16L)));
                         setUlong(outLen, 0, output.byteSize());
                         rv = toLong(wrapKey.invoke(ulong(session), mechanism, ulong(wrappingKey), ulong(copy), output, outLen));
                     }

@@ -29,19 +29,22 @@ public final class Pkcs11Module implements AutoCloseable {
 
     private static final Map<Path, Loaded> LOADED = new HashMap<>();
 
-    private record Loaded(PKCS11Module module, NativeCalls nativeCalls, Map<String, String> environment) {
+    private record Loaded(PKCS11Module module, NativeCalls nativeCalls, Map<String, String> environment,
+                          Optional<String> initArgs) {
     }
 
     private final Path path;
     private final PKCS11Module module;
     private final NativeCalls nativeCalls;
+    private final java.util.Properties siteQuirks;
     private final Map<Long, Token> tokens = new LinkedHashMap<>();
     private boolean closed;
 
-    private Pkcs11Module(Path path, Loaded loaded) {
+    private Pkcs11Module(Path path, Loaded loaded, java.util.Properties siteQuirks) {
         this.path = path;
         this.module = loaded.module();
         this.nativeCalls = loaded.nativeCalls();
+        this.siteQuirks = siteQuirks;
     }
 
     /** Loads the library at {@code path}. */
@@ -54,22 +57,50 @@ public final class Pkcs11Module implements AutoCloseable {
      * {@code SOFTHSM2_CONF} when it is initialised). A library already loaded in this process must
      * be asked for with the same environment.
      */
-    public static synchronized Pkcs11Module load(Path path, Map<String, String> environment) {
-        Path real = path.toAbsolutePath().normalize();
+    public static Pkcs11Module load(Path path, Map<String, String> environment) {
+        return load(ModuleConfig.of(path, environment));
+    }
+
+    /**
+     * Loads the library {@code config} names: sets its environment, then initialises it with its
+     * initialisation arguments when it has some (NSS's softokn), else as the standard does. A library
+     * already loaded in this process must be asked for with the same environment and arguments.
+     */
+    public static synchronized Pkcs11Module load(ModuleConfig config) {
+        Path real = config.path().toAbsolutePath().normalize();
+        Map<String, String> environment = config.environment();
+        java.util.Properties siteQuirks = VendorQuirks.readSiteFile(config.quirksFile());
         Loaded loaded = LOADED.get(real);
         if (loaded != null) {
-            if (!loaded.environment().equals(environment)) {
-                throw new IllegalStateException("The PKCS#11 library " + real
-                        + " is already loaded in this process with another environment; restart the console to switch.");
+            if (!loaded.environment().equals(environment) || !loaded.initArgs().equals(config.initArgs())) {
+                throw new ModuleLoadException("The PKCS#11 library " + real + " is already loaded in this process with"
+                        + " another environment or other initialisation arguments; restart the console to switch.", null);
             }
-            return new Pkcs11Module(real, loaded);
+            return new Pkcs11Module(real, loaded, siteQuirks);
         }
         if (!Files.isRegularFile(real)) {
             throw new ModuleLoadException("There is no PKCS#11 library at " + real
                     + ". Check the module path in the site profile (for SoftHSM2 it is usually"
-                    + " /usr/lib/softhsm/libsofthsm2.so; for an HSM, the path its vendor documents).", null);
+                    + " /usr/lib/softhsm/libsofthsm2.so; for NSS, /usr/lib/x86_64-linux-gnu/libsoftokn3.so;"
+                    + " for an HSM, the path its vendor documents).", null);
         }
         environment.forEach(NativeCalls::setProcessEnvironment);
+        if (config.initArgs().isPresent()) {
+            long rv;
+            try {
+                rv = NativeCalls.initialize(real, config.initArgs().get());
+            } catch (RuntimeException | UnsatisfiedLinkError e) {
+                throw new ModuleLoadException("The file " + real + " could not be loaded as a PKCS#11 library ("
+                        + e.getClass().getSimpleName() + "). Check that the path names the vendor's PKCS#11 library"
+                        + " for this operating system and processor.", e);
+            }
+            if (rv != Ckr.OK && rv != Ckr.CRYPTOKI_ALREADY_INITIALIZED) {
+                throw new ModuleLoadException("The PKCS#11 library " + real + " refused its initialisation arguments ("
+                        + Ckr.name(rv) + "). Check the module's init_args in the site profile: for NSS they are"
+                        + " configdir='sql:DIR' certPrefix='' keyPrefix='' secmod='secmod.db' flags= , and DIR must hold a"
+                        + " database made with 'certutil -N -d sql:DIR --empty-password'.", null);
+            }
+        }
         PKCS11Module module;
         try {
             module = PKCS11Module.getInstance(real.toString());
@@ -83,7 +114,8 @@ public final class Pkcs11Module implements AutoCloseable {
         } catch (PKCS11Exception e) {
             if (e.getErrorCode() != Ckr.CRYPTOKI_ALREADY_INITIALIZED) {
                 throw new ModuleLoadException("The PKCS#11 library " + real + " refused to start (" + Ckr.name(e.getErrorCode())
-                        + "). Check its configuration file and that the HSM is reachable.", e);
+                        + "). Check its configuration file, its initialisation arguments (init_args in the site profile;"
+                        + " NSS needs them) and that the HSM is reachable.", e);
             }
         } catch (TokenException e) {
             // not a CKR from C_Initialize: the file could not be loaded or has no PKCS#11 entry points
@@ -91,9 +123,9 @@ public final class Pkcs11Module implements AutoCloseable {
                     + " the path names the vendor's PKCS#11 library for this operating system and processor.", e);
         }
         NativeCalls nativeCalls = NativeCalls.load(real);
-        loaded = new Loaded(module, nativeCalls, Map.copyOf(environment));
+        loaded = new Loaded(module, nativeCalls, Map.copyOf(environment), config.initArgs());
         LOADED.put(real, loaded);
-        return new Pkcs11Module(real, loaded);
+        return new Pkcs11Module(real, loaded, siteQuirks);
     }
 
     public Path path() {
@@ -141,22 +173,31 @@ public final class Pkcs11Module implements AutoCloseable {
 
     /**
      * The token with this label. Tokens are always found by label, never by slot id (SoftHSM and
-     * many readers number slots at random).
+     * many readers number slots at random). When no token has the label, a slot whose description is
+     * exactly {@code label} is taken (some modules name their usable slot better than its token).
      */
     public synchronized Token token(String label) {
         ensureOpen();
         CallingThreadPolicy.check("C_GetSlotList");
         List<String> seen = new ArrayList<>();
         try {
-            for (Slot slot : module.getSlotList(true)) {
+            Slot[] present = module.getSlotList(true);
+            Slot bySlotDescription = null;
+            for (Slot slot : present) {
+                if (slot.getSlotInfo().getSlotDescription().trim().equals(label)) {
+                    bySlotDescription = slot;
+                }
+            }
+            for (Slot slot : present) {
                 String l = slot.getToken().getTokenInfo().getLabel().trim();
                 seen.add(l);
-                if (l.equals(label)) {
+                boolean byLabel = l.equals(label);
+                if (byLabel || (slot == bySlotDescription && java.util.Arrays.stream(present).noneMatch(p -> labelOf(p).equals(label)))) {
                     Token existing = tokens.get(slot.getSlotID());
                     if (existing != null && !existing.isClosed()) {
                         return existing;
                     }
-                    Token token = new Token(this, slot, label, nativeCalls);
+                    Token token = new Token(this, slot, label, nativeCalls, siteQuirks);
                     tokens.put(slot.getSlotID(), token);
                     return token;
                 }
@@ -165,8 +206,53 @@ public final class Pkcs11Module implements AutoCloseable {
             throw Ckr.toException("C_GetSlotList", e.getErrorCode(), label, "the slot list", null);
         }
         throw new TokenNotFoundException("No token labelled '" + label + "' is present in " + path.getFileName()
-                + (seen.isEmpty() ? " (no token is present at all: check the card is inserted or the HSM is connected)"
-                : "; the tokens present are " + seen) + ". Check the token label in the site profile, or insert the right card.");
+                + (seen.isEmpty() ? " (no token is present at all: check the card is inserted, the HSM is connected,"
+                + " and the module's init_args when it needs some)"
+                : "; the tokens present are " + seen) + ". Check the token label in the site profile (a token's label, or"
+                + " its slot's description), or insert the right card.");
+    }
+
+    /**
+     * C_InitToken on the slot whose token has this label (or whose description is it): wipes the token
+     * and everything on it, and sets the SO PIN when the token had none. Only for a token no session
+     * of this process has open (rehearsal stores, tests, a token being decommissioned). The caller
+     * wipes {@code soPin}.
+     */
+    public synchronized void initToken(String labelOrSlotDescription, char[] soPin, String newLabel) {
+        ensureOpen();
+        CallingThreadPolicy.check("C_InitToken");
+        long slotId = -1;
+        try {
+            for (Slot slot : module.getSlotList(true)) {
+                if (labelOf(slot).equals(labelOrSlotDescription)
+                        || slot.getSlotInfo().getSlotDescription().trim().equals(labelOrSlotDescription)) {
+                    slotId = slot.getSlotID();
+                    break;
+                }
+            }
+        } catch (PKCS11Exception e) {
+            throw Ckr.toException("C_GetSlotList", e.getErrorCode(), labelOrSlotDescription, "the slot list", null);
+        }
+        if (slotId < 0) {
+            throw new TokenNotFoundException("No token labelled '" + labelOrSlotDescription + "' is present in "
+                    + path.getFileName() + "; the tokens present are " + tokenLabels() + ".");
+        }
+        Token open = tokens.remove(slotId);
+        if (open != null) {
+            open.close();
+        }
+        long ckr = nativeCalls.initToken(slotId, soPin, newLabel);
+        if (ckr != Ckr.OK) {
+            throw Ckr.toException("C_InitToken", ckr, labelOrSlotDescription, "initialising the token", null);
+        }
+    }
+
+    private static String labelOf(Slot slot) {
+        try {
+            return slot.getToken().getTokenInfo().getLabel().trim();
+        } catch (PKCS11Exception e) {
+            return "";
+        }
     }
 
     static TokenDescription describe(long slotId, TokenInfo ti) {

@@ -119,6 +119,20 @@ public final class Session implements AutoCloseable {
         return keyPair(Mech.EC_KEY_PAIR_GEN, "EC " + curve + " " + t, kp);
     }
 
+    /**
+     * A session EC key pair for the readiness check: may sign and/or derive; the private key is a
+     * private object only when {@code privateObject} (a token not logged in makes public session objects).
+     */
+    KeyPairHandles probeEcKeyPair(EcCurve curve, boolean sign, boolean derive, boolean privateObject) {
+        requireMechanism(Mech.EC_KEY_PAIR_GEN, "generating EC key pairs");
+        org.xipki.pkcs11.wrapper.KeyPairTemplate kp = new org.xipki.pkcs11.wrapper.KeyPairTemplate(Attr.CKK_EC);
+        kp.token(false);
+        kp.publicKey().private_(false).verify(sign).encrypt(false).wrap(false).derive(false).ecParams(curve.derOid());
+        kp.privateKey().private_(privateObject).sensitive(true).extractable(false).sign(sign).decrypt(false)
+                .unwrap(false).derive(derive);
+        return keyPair(Mech.EC_KEY_PAIR_GEN, "EC " + curve + " probe", kp);
+    }
+
     /** Generates an RSA key pair (public exponent 65537) on the token. */
     public KeyPairHandles generateRsaKeyPair(int modulusBits, KeyPairTemplate t) {
         if (modulusBits < 2048) {
@@ -361,16 +375,62 @@ public final class Session implements AutoCloseable {
 
     // ---------------------------------------------------------------- wrapping
 
+    /**
+     * The mechanism code {@code m} means on this token: for AES_KWP, the one that gives RFC 5649 here
+     * ({@link Token#rfc5649Mechanism()}), which refuses a token that has none.
+     */
+    private long ckmOf(WrapMechanism m) {
+        return m == WrapMechanism.AES_KWP ? token.rfc5649Mechanism() : m.ckm;
+    }
+
     /** Wraps {@code key} under {@code wrappingKey}. */
     public byte[] wrap(WrapMechanism m, KeyHandle wrappingKey, KeyHandle key) {
-        requireMechanism(m.ckm, "wrapping with " + Mech.name(m.ckm));
-        String detail = Mech.name(m.ckm) + " " + key + " under " + wrappingKey;
+        long ckm = ckmOf(m);
+        requireMechanism(ckm, "wrapping with " + Mech.name(ckm));
+        String detail = Mech.name(ckm) + " " + key + " under " + wrappingKey;
         if (m == WrapMechanism.RSA_OAEP_SHA256) {
             requireOaepSha256();
             return nativeCall(detail, () -> nativeCalls.wrapOaep(handle(), oaepHash, wrappingKey.handle(), key.handle()));
         }
-        Mechanism mech = new Mechanism(m.ckm);
+        Mechanism mech = new Mechanism(ckm);
         return call("C_WrapKey", detail, () -> raw().wrapKey(mech, wrappingKey.handle(), key.handle()));
+    }
+
+    /** The probe's wrap: a given mechanism code, whatever it means here. */
+    byte[] wrapWith(long ckm, KeyHandle wrappingKey, KeyHandle key) {
+        Mechanism mech = new Mechanism(ckm);
+        return call("C_WrapKey", Mech.name(ckm) + " probe " + key + " under " + wrappingKey,
+                () -> raw().wrapKey(mech, wrappingKey.handle(), key.handle()));
+    }
+
+    /**
+     * A 32-byte AES session key for the probes (wrap format, readiness check): from {@code value}
+     * (known-answer tests; the caller keeps and wipes it) or generated when null. It may wrap,
+     * unwrap, encrypt and sign (CMAC), and is extractable so that it can be wrapped.
+     */
+    KeyHandle probeKey(byte[] value, boolean privateObject) {
+        AttributeVector v = AttributeVector.newSecretKey(Attr.CKK_AES).token(false).private_(privateObject)
+                .sensitive(true).extractable(true).encrypt(true).decrypt(true).wrap(true).unwrap(true)
+                .sign(true).verify(true).derive(false);
+        if (value == null) {
+            AttributeVector attrs = v.valueLen(32);
+            long h = call("C_GenerateKey", "CKM_AES_KEY_GEN probe key", () -> raw().generateKey(new Mechanism(Mech.AES_KEY_GEN), attrs));
+            return new KeyHandle(h, KeyHandle.KeyClass.SECRET);
+        }
+        AttributeVector attrs = v.value(value);
+        long h = call("C_CreateObject", "probe key", () -> raw().createObject(attrs));
+        return new KeyHandle(h, KeyHandle.KeyClass.SECRET);
+    }
+
+    /** Unwraps a probe's wrapped key as a session key that may sign (to compare CMACs). */
+    KeyHandle unwrapProbe(long ckm, KeyHandle unwrappingKey, byte[] wrapped, boolean privateObject) {
+        AttributeVector attrs = AttributeVector.newSecretKey(Attr.CKK_AES).token(false).private_(privateObject)
+                .sensitive(true).extractable(false).encrypt(false).decrypt(false).wrap(false).unwrap(false)
+                .sign(true).verify(false).derive(false);
+        Mechanism mech = new Mechanism(ckm);
+        long h = call("C_UnwrapKey", Mech.name(ckm) + " probe " + wrapped.length + " bytes",
+                () -> raw().unwrapKey(mech, unwrappingKey.handle(), wrapped, attrs));
+        return new KeyHandle(h, KeyHandle.KeyClass.SECRET);
     }
 
     /**
@@ -378,14 +438,15 @@ public final class Session implements AutoCloseable {
      * value; the template's length is not sent).
      */
     public KeyHandle unwrap(WrapMechanism m, KeyHandle unwrappingKey, byte[] wrapped, KeyTemplate t) {
-        requireMechanism(m.ckm, "unwrapping with " + Mech.name(m.ckm));
-        String detail = Mech.name(m.ckm) + " " + wrapped.length + " bytes under " + unwrappingKey + " as " + t;
+        long ckm = ckmOf(m);
+        requireMechanism(ckm, "unwrapping with " + Mech.name(ckm));
+        String detail = Mech.name(ckm) + " " + wrapped.length + " bytes under " + unwrappingKey + " as " + t;
         if (m == WrapMechanism.RSA_OAEP_SHA256) {
             requireOaepSha256();
             long h = nativeCall(detail, () -> nativeCalls.unwrapOaep(handle(), oaepHash, unwrappingKey.handle(), wrapped, nativeAttributes(t)));
             return new KeyHandle(h, KeyHandle.KeyClass.SECRET);
         }
-        Mechanism mech = new Mechanism(m.ckm);
+        Mechanism mech = new Mechanism(ckm);
         AttributeVector attrs = secretKeyAttributes(t);
         try {
             long h = gate.call("C_UnwrapKey", detail, () -> raw().unwrapKey(mech, unwrappingKey.handle(), wrapped, attrs));
@@ -405,10 +466,11 @@ public final class Session implements AutoCloseable {
      */
     public byte[] translate(KeyHandle from, byte[] wrapped, SecretKeyType type, WrapMechanism target, KeyHandle to) {
         if (target == WrapMechanism.AES_KWP && token.nativeTranslation()) {
-            requireMechanism(Mech.AES_KEY_WRAP_PAD, "translating keys");
+            long ckm = token.rfc5649Mechanism();
+            requireMechanism(ckm, "translating keys");
             CallingThreadPolicy.check("translate");
             try {
-                return entry().translator(nativeCalls, type).translate(handle(), from.handle(), wrapped, to.handle());
+                return entry().translator(nativeCalls, type, ckm).translate(handle(), from.handle(), wrapped, to.handle());
             } catch (NativeCalls.NativeFailure f) {
                 String detail = "translate " + wrapped.length + " bytes under " + from + " to " + to;
                 throw noteBroken(unwrapQuirk(gate.failed(f.function, detail, f.ckr, null), f.function, f.ckr, detail));
@@ -542,10 +604,15 @@ public final class Session implements AutoCloseable {
      * a KDF and then wipes. The derived object is destroyed before this returns.
      */
     public byte[] ecdhDeriveSecret(KeyHandle privateKey, ECPublicKey peer, int length) {
+        return ecdhDeriveSecret(privateKey, peer, length, true);
+    }
+
+    /** As above; the derived object is a private object only when {@code privateObject} (the readiness check runs unlogged). */
+    byte[] ecdhDeriveSecret(KeyHandle privateKey, ECPublicKey peer, int length, boolean privateObject) {
         requireMechanism(Mech.ECDH1_DERIVE, "ECDH key agreement");
         byte[] point = SubjectPublicKeyInfo.getInstance(peer.getEncoded()).getPublicKeyData().getOctets();
         Mechanism mech = new Mechanism(Mech.ECDH1_DERIVE, new ECDH1_DERIVE_PARAMS(Mech.CKD_NULL, null, point));
-        AttributeVector attrs = AttributeVector.newSecretKey(Attr.CKK_GENERIC_SECRET).token(false).private_(true)
+        AttributeVector attrs = AttributeVector.newSecretKey(Attr.CKK_GENERIC_SECRET).token(false).private_(privateObject)
                 .sensitive(false).extractable(true).encrypt(false).decrypt(false).wrap(false).unwrap(false)
                 .sign(false).verify(false).derive(false).valueLen(length);
         long h = call("C_DeriveKey", "CKM_ECDH1_DERIVE " + privateKey, () -> raw().deriveKey(mech, privateKey.handle(), attrs));

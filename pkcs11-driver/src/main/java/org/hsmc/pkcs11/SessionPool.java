@@ -30,15 +30,15 @@ final class SessionPool {
             return session.getSessionHandle();
         }
 
-        NativeCalls.Translator translator(NativeCalls nativeCalls, SecretKeyType type) {
+        NativeCalls.Translator translator(NativeCalls nativeCalls, SecretKeyType type, long wrapMechanism) {
             if (type == SecretKeyType.AES) {
                 if (aesTranslator == null) {
-                    aesTranslator = nativeCalls.new Translator(type.ckk);
+                    aesTranslator = nativeCalls.new Translator(type.ckk, wrapMechanism);
                 }
                 return aesTranslator;
             }
             if (genericTranslator == null) {
-                genericTranslator = nativeCalls.new Translator(type.ckk);
+                genericTranslator = nativeCalls.new Translator(type.ckk, wrapMechanism);
             }
             return genericTranslator;
         }

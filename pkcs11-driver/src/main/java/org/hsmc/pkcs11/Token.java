@@ -26,7 +26,13 @@ public final class Token implements AutoCloseable {
     private volatile boolean nativeTranslation = true;
     private volatile boolean closed;
 
+    private volatile Rfc5649Probe wrapProbe;
+
     Token(Pkcs11Module module, Slot slot, String label, NativeCalls nativeCalls) {
+        this(module, slot, label, nativeCalls, new java.util.Properties());
+    }
+
+    Token(Pkcs11Module module, Slot slot, String label, NativeCalls nativeCalls, java.util.Properties siteQuirks) {
         this.module = module;
         this.slot = slot;
         this.label = label;
@@ -40,7 +46,7 @@ public final class Token implements AutoCloseable {
         } catch (PKCS11Exception e) {
             throw gate.failed("C_GetTokenInfo", "token information", e.getErrorCode(), e);
         }
-        this.quirks = VendorQuirks.forManufacturer(info.getManufacturerID());
+        this.quirks = VendorQuirks.forToken(info.getManufacturerID(), info.getModel(), siteQuirks);
         long maxRw = info.getMaxRwSessionCount();
         // CK_EFFECTIVELY_INFINITE (0) and CK_UNAVAILABLE_INFORMATION (~0) both mean "no stated limit"
         int max = (maxRw <= 0 || maxRw > 16) ? 16 : (int) maxRw;
@@ -75,14 +81,70 @@ public final class Token implements AutoCloseable {
         return out;
     }
 
-    /** The capability probe: what this token can do, read once and kept. */
+    /**
+     * The capability probe: what this token can do, read once and kept. Mechanisms the vendor
+     * quirks exclude for this token are left out.
+     */
     public Capabilities capabilities() {
         Capabilities c = capabilities;
         if (c == null) {
-            c = new Capabilities(mechanisms());
+            Set<Long> m = mechanisms();
+            m.removeAll(quirks.excludedMechanisms());
+            c = new Capabilities(m);
             capabilities = c;
         }
         return c;
+    }
+
+    /**
+     * Which mechanism gives RFC 5649 on this token, found once by what it does ({@link Rfc5649Probe};
+     * session objects only). An answer spoiled by an error (for example a token that makes no object
+     * before login) is not kept, so the next call tries again.
+     */
+    public Rfc5649Probe rfc5649() {
+        Rfc5649Probe p = wrapProbe;
+        if (p == null) {
+            synchronized (this) {
+                p = wrapProbe;
+                if (p == null) {
+                    p = Rfc5649Probe.run(this);
+                    if (p.decisive()) {
+                        wrapProbe = p;
+                    }
+                }
+            }
+        }
+        return p;
+    }
+
+    /**
+     * The mechanism that gives RFC 5649 here: the one every wrap, unwrap and translation of stored
+     * keys and bundles uses. Refuses a token that has none, naming what each candidate did.
+     */
+    public long rfc5649Mechanism() {
+        Rfc5649Probe p = rfc5649();
+        return p.mechanism().orElseThrow(() -> new MechanismNotSupportedException("RFC 5649", Pkcs11Exception.NO_CKR,
+                noRfc5649(p)));
+    }
+
+    private String noRfc5649(Rfc5649Probe p) {
+        return "The token '" + label + "' offers no mechanism that gives RFC 5649 AES key wrap with padding, which"
+                + " stored keys, bundles and node import need (" + p.summary() + "). Use a token that offers"
+                + " CKM_AES_KEY_WRAP_KWP (0x210B), or add its vendor's RFC 5649 mechanism to the vendor quirks"
+                + " (kwp.vendorMechanisms) and run 'hsmc hsm check'.";
+    }
+
+    /**
+     * What this token lacks to be the console's HSM: missing mechanisms by name, and the RFC 5649 wrap
+     * when no mechanism gives it. Empty when it is fit.
+     */
+    public java.util.List<String> missingForHsm() {
+        java.util.List<String> missing = new java.util.ArrayList<>(capabilities().missingForHsm());
+        Rfc5649Probe p = rfc5649();
+        if (p.mechanism().isEmpty()) {
+            missing.add("RFC 5649 key wrap (" + p.summary() + ")");
+        }
+        return missing;
     }
 
     /** What this token's vendor does differently from the standard. */

@@ -22,7 +22,7 @@ import java.util.Optional;
  * ({@link #shared()}); tests that change a token (PIN, objects) use a token of their own. SoftHSM
  * moves each token to a random slot id, so tokens are always found by label.
  */
-public final class SoftHsmStore {
+public final class SoftHsmStore implements TokenStore {
 
     /** The HSM token most tests use. */
     public static final String HSM = "hsm";
@@ -99,6 +99,16 @@ public final class SoftHsmStore {
         return "true".equalsIgnoreCase(System.getenv("CI"));
     }
 
+    @Override
+    public String implementation() {
+        return "SoftHSM2";
+    }
+
+    @Override
+    public org.hsmc.pkcs11.ModuleConfig moduleConfig() {
+        return org.hsmc.pkcs11.ModuleConfig.of(module, environment());
+    }
+
     public Path module() {
         return module;
     }
@@ -116,11 +126,13 @@ public final class SoftHsmStore {
         return SoftHsm.environment(conf);
     }
 
+    @Override
     public List<String> labels() {
         return List.copyOf(userPins.keySet());
     }
 
     /** A fresh copy of the token's initial user PIN; the caller may wipe it. */
+    @Override
     public char[] userPin(String label) {
         String pin = userPins.get(label);
         if (pin == null) {
@@ -130,12 +142,13 @@ public final class SoftHsmStore {
     }
 
     /** A fresh copy of the security officer PIN (the same for every token of the store). */
+    @Override
     public char[] soPin() {
         return SO_PIN.toCharArray();
     }
 
     @Override
     public String toString() {
-        return "SoftHsmStore" + List.of(dir, module, labels());
+        return "SoftHSM2";
     }
 }

@@ -144,12 +144,17 @@ final class BundleCommand {
         @Option(names = "--module-env", paramLabel = "NAME=VALUE", description = "An environment variable the PKCS#11 library"
                 + " reads, e.g. SOFTHSM2_CONF=/path/softhsm2.conf (repeatable).")
         Map<String, String> moduleEnv = new LinkedHashMap<>();
+        @Option(names = "--init-args", paramLabel = "ARGS", description = "The string the PKCS#11 library takes at"
+                + " initialisation, when it needs one (NSS: \"configdir='sql:DIR' certPrefix='' keyPrefix='' secmod='secmod.db'"
+                + " flags=\", with --token 'NSS Certificate DB'). Never a secret.")
+        String initArgs;
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
+            ModuleSettings.checkNoSecret(initArgs, "--init-args", "The command line");
             byte[] bytes = readBundle(file);
             Path stateFile = state != null ? state : defaultState(token);
             try {
@@ -159,7 +164,7 @@ final class BundleCommand {
                 BundleVerifier.checkFor(b, zone, s); // before the token is touched
                 print(out, file, b, t);
                 char[] pin = pin();
-                try (Pkcs11Module m = Pkcs11Module.load(module, moduleEnv)) {
+                try (Pkcs11Module m = Pkcs11Module.load(org.hsmc.pkcs11.ModuleConfig.of(module, moduleEnv).withInitArgs(initArgs))) {
                     Token node = m.token(token);
                     try {
                         node.login(pin);

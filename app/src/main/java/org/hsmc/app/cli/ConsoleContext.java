@@ -19,6 +19,7 @@ final class ConsoleContext implements AutoCloseable {
     final Store store;
     final AuditLog audit;
     final Clock clock = Clock.systemUTC();
+    final ModuleSettings modules;
     private Pkcs11Module hsmModule;
     private Pkcs11Module cardModule;
 
@@ -27,6 +28,7 @@ final class ConsoleContext implements AutoCloseable {
         this.profile = profile;
         this.store = store;
         this.audit = new AuditLog(store, clock);
+        this.modules = ModuleSettings.read(home, profile);
     }
 
     static ConsoleContext open(Path home) {
@@ -36,14 +38,14 @@ final class ConsoleContext implements AutoCloseable {
 
     Token hsm() {
         if (hsmModule == null) {
-            hsmModule = Pkcs11Module.load(profile.hsmModule(), profile.moduleEnvironment());
+            hsmModule = Pkcs11Module.load(modules.hsm());
         }
         return hsmModule.token(profile.hsmToken());
     }
 
     Token card(String label) {
         if (cardModule == null) {
-            cardModule = Pkcs11Module.load(profile.cardModule(), profile.moduleEnvironment());
+            cardModule = Pkcs11Module.load(modules.cards());
         }
         return cardModule.token(label);
     }
@@ -51,7 +53,7 @@ final class ConsoleContext implements AutoCloseable {
     /** Labels of the card tokens present now (every initialised token but the HSM's). */
     java.util.List<String> cardLabels() {
         if (cardModule == null) {
-            cardModule = Pkcs11Module.load(profile.cardModule(), profile.moduleEnvironment());
+            cardModule = Pkcs11Module.load(modules.cards());
         }
         return cardModule.slots().stream().flatMap(s -> s.token().stream())
                 .filter(t -> t.initialized() && !t.label().equals(profile.hsmToken()))

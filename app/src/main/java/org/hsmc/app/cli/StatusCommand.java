@@ -36,7 +36,8 @@ final class StatusCommand implements Callable<Integer> {
         out.println();
         out.println("Site:        " + profile.site());
         out.println("Home:        " + home);
-        try (Pkcs11Module module = Pkcs11Module.load(profile.hsmModule(), profile.moduleEnvironment())) {
+        ModuleSettings modules = ModuleSettings.read(home, profile);
+        try (Pkcs11Module module = Pkcs11Module.load(modules.hsm())) {
             ModuleDescription d = module.description();
             out.println("HSM module:  " + d.path() + " (" + d.manufacturer() + ", " + d.description() + " "
                     + d.libraryVersion() + ", Cryptoki " + d.cryptokiVersion() + ")");
@@ -46,7 +47,7 @@ final class StatusCommand implements Callable<Integer> {
                     + td.model() + ", " + (hsm.isLoggedIn() ? "logged in" : "not logged in")
                     + (td.userPinLocked() ? ", USER PIN LOCKED" : ""));
             Capabilities caps = hsm.capabilities();
-            List<String> missing = caps.missingForHsm();
+            List<String> missing = hsm.missingForHsm();
             out.println("Mechanisms:  " + caps.mechanisms().size() + " offered; "
                     + (missing.isEmpty() ? "every mechanism the console needs is present" : "MISSING " + missing)
                     + (caps.ecdsaCombined(org.hsmc.pkcs11.EcdsaHash.SHA384) ? ""
@@ -54,7 +55,7 @@ final class StatusCommand implements Callable<Integer> {
                     + (hsm.quirks().rsaOaepSha256() ? "" : "; RSA-OAEP only with SHA-1, so zone transport keys cannot be used"));
             out.println("Cards:");
             int cards = 0;
-            try (Pkcs11Module cardModule = Pkcs11Module.load(profile.cardModule(), profile.moduleEnvironment())) {
+            try (Pkcs11Module cardModule = Pkcs11Module.load(modules.cards())) {
                 List<SlotDescription> slots = new java.util.ArrayList<>(cardModule.slots());
                 slots.sort(java.util.Comparator.comparing(sd -> sd.token().map(TokenDescription::label).orElse("")));
                 for (SlotDescription slot : slots) {

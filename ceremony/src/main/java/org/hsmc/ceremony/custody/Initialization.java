@@ -57,7 +57,7 @@ public final class Initialization {
             throw new CustodyException("This console is already initialised: an admin card set is active. To change"
                     + " cards or custodians, run a re-share under a quorum.");
         }
-        List<String> missing = hsm.capabilities().missingForHsm();
+        List<String> missing = hsm.missingForHsm();
         if (!missing.isEmpty()) {
             throw new CustodyException("The token '" + hsm.label() + "' cannot be the console's HSM: it lacks " + missing + ".");
         }
@@ -79,7 +79,7 @@ public final class Initialization {
                                          char[] currentHsmPin, String actor) {
         CardSet old = store.read(c -> CustodyRecords.activeCardSet(c, CardSetPurpose.ADMIN)).orElseThrow(() ->
                 new CustodyException("This console has no active admin card set; a new HSM is adopted by the initialize ceremony."));
-        List<String> missing = hsm.capabilities().missingForHsm();
+        List<String> missing = hsm.missingForHsm();
         if (!missing.isEmpty()) {
             throw new CustodyException("The token '" + hsm.label() + "' cannot be the console's HSM: it lacks " + missing + ".");
         }

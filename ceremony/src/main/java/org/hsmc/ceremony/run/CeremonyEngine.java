@@ -153,6 +153,12 @@ public final class CeremonyEngine {
         if (script instanceof GenerateMasterKeyScript g) {
             lmkBackupPolicy.problem(g).ifPresent(problems::add);
         }
+        // stored keys and bundles are RFC 5649: a token with no mechanism that gives it is refused before any step (ADR 13)
+        org.hsmc.pkcs11.Rfc5649Probe wrap = hsm.rfc5649();
+        if (wrap.mechanism().isEmpty()) {
+            problems.add("The HSM token '" + hsm.label() + "' offers no mechanism that gives RFC 5649 key wrap (" + wrap.summary()
+                    + "). Run 'hsmc hsm check' and use a token that offers CKM_AES_KEY_WRAP_KWP, or its vendor's RFC 5649 mechanism.");
+        }
         if (!problems.isEmpty()) {
             audit.append(new AuditEvent(script.operator(), "run.refused", Outcome.REFUSED, Map.of("source", parsed.sourceName(),
                     "script_sha256", hex(parsed.sha256()), "problems", String.join("; ", problems))));
