@@ -40,7 +40,7 @@ public final class NssStore implements TokenStore {
     public static synchronized NssStore shared() {
         if (shared == null) {
             List<String> labels = new ArrayList<>(List.of(SoftHsmStore.HSM, SoftHsmStore.HSM_SPARE, SoftHsmStore.HSM_B,
-                    SoftHsmStore.NODE, SoftHsmStore.HSM_DR));
+                    SoftHsmStore.NODE, SoftHsmStore.HSM_DR, SoftHsmStore.HSM_X, SoftHsmStore.NODE_X));
             for (int i = 1; i <= SoftHsmStore.CARD_COUNT; i++) {
                 labels.add(SoftHsmStore.cardLabel(i));
             }

@@ -34,6 +34,10 @@ public final class SoftHsmStore implements TokenStore {
     public static final String NODE = "node";
     /** The HSM of the disaster-recovery drill: used, wiped, and adopted again as the replacement. */
     public static final String HSM_DR = "hsm-dr";
+    /** The console's HSM of the cross-implementation tests (SoftHSM2 against NSS; the NSS store has it too). */
+    public static final String HSM_X = "hsm-x";
+    /** The node's token of the cross-implementation tests. */
+    public static final String NODE_X = "node-x";
     /** Card tokens {@code card-01} … {@code card-21} (17–21: the disaster-recovery drill's). */
     public static final int CARD_COUNT = 21;
 
@@ -55,7 +59,7 @@ public final class SoftHsmStore implements TokenStore {
     /** The store of this JVM, created on first use with every standard token. */
     public static synchronized SoftHsmStore shared() {
         if (shared == null) {
-            List<String> labels = new ArrayList<>(List.of(HSM, HSM_SPARE, HSM_B, NODE, HSM_DR));
+            List<String> labels = new ArrayList<>(List.of(HSM, HSM_SPARE, HSM_B, NODE, HSM_DR, HSM_X, NODE_X));
             for (int i = 1; i <= CARD_COUNT; i++) {
                 labels.add(cardLabel(i));
             }
