@@ -155,7 +155,9 @@ public final class Pkcs11Module implements AutoCloseable {
                 SlotInfo si = slot.getSlotInfo();
                 Optional<TokenDescription> token = Optional.empty();
                 if (si.isTokenPresent()) {
-                    token = Optional.of(describe(slot.getSlotID(), slot.getToken().getTokenInfo()));
+                    TokenInfo ti = slot.getToken().getTokenInfo();
+                    token = Optional.of(describe(slot.getSlotID(), ti,
+                            VendorQuirks.forToken(ti.getManufacturerID(), ti.getModel(), siteQuirks)));
                 }
                 out.add(new SlotDescription(slot.getSlotID(), si.getSlotDescription().trim(),
                         si.getManufacturerID().trim(), si.isRemovableDevice(), token));
@@ -255,10 +257,19 @@ public final class Pkcs11Module implements AutoCloseable {
         }
     }
 
-    static TokenDescription describe(long slotId, TokenInfo ti) {
+    /**
+     * The token's CK_TOKEN_INFO, trimmed. Where the vendor quirks say the token's serial number is not
+     * unique (NSS gives every token 0000000000000000), the serial is qualified with the label, so that a
+     * card is still told apart from another.
+     */
+    static TokenDescription describe(long slotId, TokenInfo ti, VendorQuirks quirks) {
         long f = ti.getFlags();
+        String serial = ti.getSerialNumber().trim();
+        if (quirks.serialNotUnique()) {
+            serial = serial + "/" + ti.getLabel().trim();
+        }
         return new TokenDescription(slotId, ti.getLabel().trim(), ti.getManufacturerID().trim(), ti.getModel().trim(),
-                ti.getSerialNumber().trim(), (f & 0x400) != 0, (f & 0x4) != 0, (f & 0x8) != 0,
+                serial, (f & 0x400) != 0, (f & 0x4) != 0, (f & 0x8) != 0,
                 (f & 0x10000) != 0, (f & 0x20000) != 0, (f & 0x40000) != 0, (f & 0x400000) != 0,
                 ti.getMinPinLen(), ti.getMaxPinLen());
     }

@@ -68,7 +68,7 @@ public final class Token implements AutoCloseable {
     /** The token's CK_TOKEN_INFO, read now. */
     public TokenDescription description() {
         TokenInfo info = gate.call("C_GetTokenInfo", "", () -> slot.getToken().getTokenInfo());
-        return Pkcs11Module.describe(slot.getSlotID(), info);
+        return Pkcs11Module.describe(slot.getSlotID(), info, quirks);
     }
 
     /** The mechanisms the token offers, read now. */
@@ -216,10 +216,21 @@ public final class Token implements AutoCloseable {
      * wipes both arrays.
      */
     public void setPin(char[] oldPin, char[] newPin) {
+        long ckr;
         try (Session s = openSession()) {
-            long ckr = nativeCalls.setPin(s.handle(), oldPin, newPin);
-            gate.check("C_SetPIN", ckr == Ckr.OK ? "" : pinRule(), ckr);
+            ckr = nativeCalls.setPin(s.handle(), oldPin, newPin);
         }
+        if (ckr == Ckr.USER_NOT_LOGGED_IN) {
+            // NSS's softokn changes the user PIN only in a logged-in session (the standard also allows it in a
+            // public read-write session): log in with the old PIN, change it, log out
+            login(oldPin);
+            try (Session s = openSession()) {
+                ckr = nativeCalls.setPin(s.handle(), oldPin, newPin);
+            } finally {
+                logout();
+            }
+        }
+        gate.check("C_SetPIN", ckr == Ckr.OK ? "" : pinRule(), ckr);
     }
 
     /**

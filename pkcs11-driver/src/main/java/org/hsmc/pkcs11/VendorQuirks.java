@@ -27,11 +27,13 @@ import java.util.TreeSet;
  * @param rsaOaepSha256             the token accepts RSA-OAEP with SHA-256 and MGF1-SHA-256
  * @param kwpVendorMechanisms       vendor mechanisms to try for RFC 5649, after 0x210B and 0x210A
  * @param excludedMechanisms        mechanisms the console must treat as absent on this token
+ * @param serialNotUnique           the token's serial number does not tell it apart from others of its kind
+ *                                  (NSS: 0000000000000000 for every token); the driver adds the label to it
  */
 public record VendorQuirks(long unwrapIntegrityFailureCkr, boolean kwpPadsOddKeys, boolean rsaOaepSha256,
-                           List<Long> kwpVendorMechanisms, Set<Long> excludedMechanisms) {
+                           List<Long> kwpVendorMechanisms, Set<Long> excludedMechanisms, boolean serialNotUnique) {
 
-    static final VendorQuirks STANDARD = new VendorQuirks(-1, false, true, List.of(), Set.of());
+    static final VendorQuirks STANDARD = new VendorQuirks(-1, false, true, List.of(), Set.of(), false);
     private static final Properties DATA = load();
 
     public VendorQuirks {
@@ -56,8 +58,10 @@ public record VendorQuirks(long unwrapIntegrityFailureCkr, boolean kwpPadsOddKey
         String oaep = value(site, prefixes, "rsaOaep.sha256");
         List<Long> vendorKwp = codes(value(site, prefixes, "kwp.vendorMechanisms"), "kwp.vendorMechanisms");
         Set<Long> excluded = new TreeSet<>(codes(value(site, prefixes, "mechanisms.excluded"), "mechanisms.excluded"));
+        String serial = value(site, prefixes, "serial.notUnique");
         return new VendorQuirks(ckr == null ? -1 : Long.decode(ckr.trim()), Boolean.parseBoolean(pads == null ? "" : pads.trim()),
-                oaep == null || Boolean.parseBoolean(oaep.trim()), vendorKwp, excluded);
+                oaep == null || Boolean.parseBoolean(oaep.trim()), vendorKwp, excluded,
+                serial != null && Boolean.parseBoolean(serial.trim()));
     }
 
     private static String value(Properties site, List<String> prefixes, String quirk) {
