@@ -64,7 +64,8 @@ public final class Pkcs11Module implements AutoCloseable {
     /**
      * Loads the library {@code config} names: sets its environment, then initialises it with its
      * initialisation arguments when it has some (NSS's softokn), else as the standard does. A library
-     * already loaded in this process must be asked for with the same environment and arguments.
+     * already loaded in this process must be asked for with the same initialisation arguments, and no
+     * variable it was loaded with may now have another value.
      */
     public static synchronized Pkcs11Module load(ModuleConfig config) {
         Path real = config.path().toAbsolutePath().normalize();
@@ -72,7 +73,10 @@ public final class Pkcs11Module implements AutoCloseable {
         java.util.Properties siteQuirks = VendorQuirks.readSiteFile(config.quirksFile());
         Loaded loaded = LOADED.get(real);
         if (loaded != null) {
-            if (!loaded.environment().equals(environment) || !loaded.initArgs().equals(config.initArgs())) {
+            Map<String, String> before = loaded.environment();
+            boolean sameEnvironment = environment.entrySet().stream().allMatch(e ->
+                    !before.containsKey(e.getKey()) || before.get(e.getKey()).equals(e.getValue()));
+            if (!sameEnvironment || !loaded.initArgs().equals(config.initArgs())) {
                 throw new ModuleLoadException("The PKCS#11 library " + real + " is already loaded in this process with"
                         + " another environment or other initialisation arguments; restart the console to switch.", null);
             }
