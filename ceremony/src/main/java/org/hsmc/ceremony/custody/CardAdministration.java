@@ -47,8 +47,27 @@ public final class CardAdministration {
         return enrolCard(store, audit, clock, quorum.actor(), holder, card, transportPin, newPin);
     }
 
+    /**
+     * Enrols a card provisioned elsewhere, which already holds its EC P-256 key pair ({@code choice}: by label or id);
+     * possession is proven by a fresh ECDH. The custodian's PIN is the card's own; the caller wipes it.
+     */
+    public Card enrolProvisioned(QuorumSession quorum, Custodian holder, Token card, char[] pin, CardKeyChoice choice) {
+        quorum.requireComplete();
+        return enrolProvisionedCard(store, audit, clock, quorum.actor(), holder, card, pin, choice);
+    }
+
+    static Card enrolProvisionedCard(Store store, AuditLog audit, Clock clock, String actor, Custodian holder, Token card,
+                                     char[] pin, CardKeyChoice choice) {
+        return enrolCard(store, audit, clock, actor, holder, card, () -> CardEnrolment.enrolExisting(card, holder, pin, choice));
+    }
+
     static Card enrolCard(Store store, AuditLog audit, Clock clock, String actor, Custodian holder, Token card,
                           char[] transportPin, char[] newPin) {
+        return enrolCard(store, audit, clock, actor, holder, card, () -> CardEnrolment.enrol(card, holder, transportPin, newPin));
+    }
+
+    private static Card enrolCard(Store store, AuditLog audit, Clock clock, String actor, Custodian holder, Token card,
+                                  java.util.function.Supplier<Card> enrolment) {
         String serial = card.description().serialNumber();
         if (store.read(c -> CustodyRecords.card(c, serial)).isPresent()) {
             audit.append(new AuditEvent(actor, "card.enrol", Outcome.REFUSED, Map.of("card", serial, "reason", "already enrolled")));
@@ -56,7 +75,7 @@ public final class CardAdministration {
         }
         Card enrolled;
         try {
-            enrolled = CardEnrolment.enrol(card, holder, transportPin, newPin);
+            enrolled = enrolment.get();
         } catch (RuntimeException e) {
             audit.append(new AuditEvent(actor, "card.enrol", Outcome.REFUSED, Map.of("card", serial, "custodian", holder.id(),
                     "reason", e instanceof CustodyException ? e.getMessage() : e.getClass().getSimpleName())));

@@ -65,6 +65,85 @@ final class CardEnrolment {
         }
     }
 
+    /**
+     * Enrols a card that was provisioned elsewhere and already holds its EC P-256 key pair (a PIV card's
+     * key-management slot, through OpenSC, which cannot generate a PIV key pair): logs in with the
+     * custodian's PIN (the card's own, set with the vendor's tool), finds the private key {@code choice}
+     * names, checks it is P-256, may derive, is sensitive and not extractable, reads its public key, and
+     * proves possession with a fresh ECDH: the card's secret with an ephemeral key must equal the one
+     * computed here from the card's public key. The caller wipes {@code pin}.
+     */
+    static Card enrolExisting(Token card, Custodian holder, char[] pin, CardKeyChoice choice) {
+        List<String> missing = card.capabilities().missingForCard().stream()
+                .filter(m -> !m.equals("CKM_EC_KEY_PAIR_GEN")).toList();
+        if (!missing.isEmpty()) {
+            throw new CustodyException("The card '" + card.label() + "' cannot be an admin card: it lacks " + missing + ".");
+        }
+        TokenDescription d = card.description();
+        card.login(pin);
+        try (Session s = card.openSession()) {
+            List<KeyHandle> found = choice.label() != null
+                    ? s.findKeys(KeyHandle.KeyClass.PRIVATE, choice.label())
+                    : s.findKeysById(KeyHandle.KeyClass.PRIVATE, choice.id());
+            if (found.size() != 1) {
+                throw new CustodyException("The card '" + card.label() + "' holds " + (found.isEmpty() ? "no" : found.size())
+                        + " private key" + (found.size() > 1 ? "s" : "") + " with " + choice + ". Provision the card's EC P-256"
+                        + " key (the PIV key-management slot 9D) with the vendor's tool, or name the key by its label or id.");
+            }
+            KeyHandle priv = found.getFirst();
+            KeyAttributes a = s.attributes(priv);
+            if (a.curve() != EcCurve.P256 || !a.usages().contains(KeyUsage.DERIVE) || !a.sensitive() || a.extractable()
+                    || !a.token()) {
+                throw new CustodyException("The key with " + choice + " on the card '" + card.label() + "' cannot be an admin key:"
+                        + " it must be an EC P-256 token key that may derive (ECDH), sensitive and not extractable; the card"
+                        + " reports " + a + ". On a PIV card use the key-management slot 9D.");
+            }
+            if (a.label().isEmpty()) {
+                throw new CustodyException("The key with " + choice + " on the card '" + card.label() + "' has no label; the"
+                        + " console finds a card's key by its label. Give it one with the vendor's tool.");
+            }
+            List<KeyHandle> publics = choice.id() != null ? s.findKeysById(KeyHandle.KeyClass.PUBLIC, choice.id())
+                    : s.findKeys(KeyHandle.KeyClass.PUBLIC, a.label());
+            if (publics.isEmpty() && a.id() != null && a.id().length > 0) {
+                publics = s.findKeysById(KeyHandle.KeyClass.PUBLIC, a.id());
+            }
+            if (publics.size() != 1) {
+                throw new CustodyException("The card '" + card.label() + "' shows no single public key for its key with " + choice
+                        + ". Import the key's certificate or public key onto the card with the vendor's tool.");
+            }
+            ECPublicKey pub = (ECPublicKey) s.publicKey(publics.getFirst());
+            proveEcdh(s, priv, pub, card.label());
+            return new Card(d.serialNumber(), d.label(), holder.id(), a.label(), pub, false, 0);
+        } finally {
+            card.logout();
+        }
+    }
+
+    /** The card derives with a fresh ephemeral key; the same secret computed here from its public key proves possession. */
+    private static void proveEcdh(Session s, KeyHandle priv, ECPublicKey cardPublic, String cardLabel) {
+        byte[] onCard = null;
+        byte[] here = null;
+        try {
+            java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+            g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+            java.security.KeyPair eph = g.generateKeyPair();
+            onCard = s.ecdhDeriveSecret(priv, (ECPublicKey) eph.getPublic(), 32);
+            javax.crypto.KeyAgreement ka = javax.crypto.KeyAgreement.getInstance("ECDH");
+            ka.init(eph.getPrivate());
+            ka.doPhase(cardPublic, true);
+            here = ka.generateSecret();
+            if (!java.security.MessageDigest.isEqual(onCard, here)) {
+                throw new CustodyException("The card '" + cardLabel + "' does not hold the private key of the public key it"
+                        + " shows (a fresh ECDH gave another secret). This card cannot be trusted as an admin card.");
+            }
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("ECDH possession proof failed", e);
+        } finally {
+            Secrets.wipe(onCard);
+            Secrets.wipe(here);
+        }
+    }
+
     /** The private admin key on a logged-in card. */
     static KeyHandle privateKey(Session s, Card card) {
         return s.findKeys(KeyHandle.KeyClass.PRIVATE, card.keyLabel()).stream().findFirst().orElseThrow(() ->
