@@ -51,7 +51,7 @@ final class StartView implements MainWindow.View {
     }
 
     record Facts(String site, String module, TokenDescription token, boolean loggedIn, Capabilities caps, List<String> cards,
-                 String lmk, long keys, List<RunRecord> interrupted) {
+                 String lmk, long keys, List<RunRecord> interrupted, List<String> missing) {
     }
 
     @Override
@@ -70,7 +70,8 @@ final class StartView implements MainWindow.View {
                     hsm.isLoggedIn(), hsm.capabilities(), s.cardLabels(),
                     s.store().read(KeyRecords::activeMasterKey).map(k -> k.label() + "  KCV " + k.kcv()).orElse(i18n.t("start.none")),
                     s.store().read(KeyRecords::countWorkingKeys),
-                    new RunJournal(s.store(), s.audit(), s.clock()).interrupted());
+                    new RunJournal(s.store(), s.audit(), s.clock()).interrupted(),
+                    hsm.missingForHsm()); // mechanisms, and the RFC 5649 wrap judged by what the token does (ADR 13)
         }, this::show, e -> w.status(MainWindow.message(e)));
     }
 
@@ -82,7 +83,7 @@ final class StartView implements MainWindow.View {
         rows.add(new String[] {i18n.t("start.token"), "'" + f.token().label() + "'  " + f.token().manufacturer() + " "
                 + f.token().model() + "  " + i18n.t("start.serial", f.token().serialNumber())});
         rows.add(new String[] {i18n.t("start.login"), f.loggedIn() ? i18n.t("start.logged_in") : i18n.t("start.logged_out")});
-        List<String> missing = f.caps().missingForHsm();
+        List<String> missing = f.missing();
         rows.add(new String[] {i18n.t("start.mechanisms"), missing.isEmpty() ? i18n.t("start.mechanisms_ok", f.caps().mechanisms().size())
                 : i18n.t("start.mechanisms_missing", String.join(", ", missing))});
         rows.add(new String[] {i18n.t("start.lmk"), f.lmk()});
