@@ -236,7 +236,7 @@ public final class ReportData {
             signatures.add(new CeremonyReportData.SignatureLine("AUDITOR", ""));
         }
         return new CeremonyReportData(run, new CeremonyReportData.AuditSpan(row.headBefore(), row.headAfter()), participants, refusals,
-                steps, keys, components, bundles, signatures);
+                steps, KeyChangeSummary.summarise(keys), components, bundles, signatures);
     }
 
     private static final class MutableParticipant {

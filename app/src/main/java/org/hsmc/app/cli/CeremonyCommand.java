@@ -72,6 +72,9 @@ final class CeremonyCommand {
             PrintWriter out = spec.commandLine().getOut();
             out.println(script.getFileName() + ": valid " + p.script().type().yamlName() + " script");
             out.println("SHA-256: " + java.util.HexFormat.of().formatHex(p.sha256()));
+            if (p.script() instanceof org.hsmc.ceremony.script.GenerateWorkingKeysScript keys) {
+                keys.summary().forEach(line -> out.println("  " + line));
+            }
             return Hsmc.EXIT_OK;
         }
     }

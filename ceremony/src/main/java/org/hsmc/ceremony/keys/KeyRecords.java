@@ -342,4 +342,35 @@ public final class KeyRecords {
             return rs.getLong(1);
         }
     }
+
+    /**
+     * The versions of (zone, purpose) between {@code from} and {@code to} (inclusive) that exist, lowest first, at most
+     * {@code limit} of them, and how many exist in all: one range read of the (zone, purpose, version) index, however
+     * many versions the range spans.
+     */
+    public static VersionsInUse versionsInUse(Connection c, String zone, KeyIds.KeyPurposeName purpose, int from, int to, int limit)
+            throws SQLException {
+        List<Integer> first = new ArrayList<>();
+        long count = 0;
+        try (PreparedStatement ps = c.prepareStatement("SELECT version FROM working_key WHERE zone_id = ? AND purpose = ?"
+                + " AND version BETWEEN ? AND ? ORDER BY version")) {
+            ps.setString(1, zone);
+            ps.setString(2, purpose.name());
+            ps.setInt(3, from);
+            ps.setInt(4, to);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (first.size() < limit) {
+                        first.add(rs.getInt(1));
+                    }
+                    count++;
+                }
+            }
+        }
+        return new VersionsInUse(List.copyOf(first), count);
+    }
+
+    /** Versions already in use in a range: the first few, and how many in all. */
+    public record VersionsInUse(List<Integer> first, long count) {
+    }
 }
