@@ -113,6 +113,7 @@ final class CeremonyCommand {
                     } else {
                         r = new CeremonyEngine(ctx.store, ctx.audit, ctx.clock, ctx.hsm(), ctx.profile.site()).cards(ctx::card)
                                 .lmkBackupPolicy(ctx.profile.lmkBackup())
+                                .exportSessions(ExportSettings.hsmSessions(home.resolve()))
                                 .scriptDirectory(script.toAbsolutePath().getParent())
                                 .run(parsed, bytes, console, rehearsalPins != null);
                     }

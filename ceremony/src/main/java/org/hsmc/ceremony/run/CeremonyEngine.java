@@ -85,6 +85,7 @@ public final class CeremonyEngine {
     private Path scriptDirectory = Path.of(".");
     private java.util.function.Function<String, Token> cards;
     private LmkBackupPolicy lmkBackupPolicy = LmkBackupPolicy.ANY;
+    private int exportSessions = BundleExporter.DEFAULT_SESSIONS;
     private final java.security.SecureRandom random = new java.security.SecureRandom();
 
     public CeremonyEngine(Store store, AuditLog audit, Clock clock, Token hsm, String site) {
@@ -105,6 +106,13 @@ public final class CeremonyEngine {
     }
 
     /** The site's rule for LMK backups (site profile {@code lmk.backup}); {@link LmkBackupPolicy#ANY} by default. */
+    /** HSM sessions that translate one zone's keys side by side in export-bundle (site profile {@code export.hsm_sessions}). */
+    public CeremonyEngine exportSessions(int sessions) {
+        new BundleExporter(store, audit, clock).sessions(sessions); // refuses what it cannot use, now rather than mid-run
+        this.exportSessions = sessions;
+        return this;
+    }
+
     public CeremonyEngine lmkBackupPolicy(LmkBackupPolicy policy) {
         this.lmkBackupPolicy = policy;
         return this;
@@ -361,7 +369,7 @@ public final class CeremonyEngine {
                 int n = keys.revoke(s.zone(), s.keys() instanceof KeySelection.Listed l ? l.ids() : null, s.reason(), s.incident(), runId);
                 return n + " key(s) revoked, incident " + s.incident();
             }));
-            case ExportBundleScript s -> ExportBundleSteps.steps(store, new BundleExporter(store, audit, clock), journal, runId, s,
+            case ExportBundleScript s -> ExportBundleSteps.steps(store, new BundleExporter(store, audit, clock).sessions(exportSessions), journal, runId, s,
                     scriptDirectory, (name, action) -> new Step(name, action::run));
             case InitializeScript s -> throw new IllegalArgumentException("initialize runs through InitializeCeremony");
             case RestoreMasterKeyScript s -> throw new IllegalArgumentException("restore-master-key runs through RestoreMasterKeyCeremony");
