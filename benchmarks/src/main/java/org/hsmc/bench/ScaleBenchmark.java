@@ -74,8 +74,30 @@ public final class ScaleBenchmark {
             }
         }
         System.err.printf("Scale benchmark, sizes %s, max heap %d MB%n", sizes, Runtime.getRuntime().maxMemory() >> 20);
-        for (int n : sizes) {
-            runSize(n);
+        // SoftHSM2 reads one configuration per process: one token store, one token per size
+        Path module = SoftHsm.findModule().orElseThrow(() -> new IllegalStateException(SoftHsm.missingMessage()));
+        Path tokens = Files.createTempDirectory("hsmc-scale-tokens-");
+        try {
+            Path conf = SoftHsm.createStore(tokens);
+            char[] pin = "bench-pin-1234".toCharArray();
+            for (int n : sizes) {
+                SoftHsm.initToken(conf, "bench-" + label(n), "bench-so-1234".toCharArray(), pin);
+            }
+            try (Pkcs11Module m = Pkcs11Module.load(module, SoftHsm.environment(conf))) {
+                for (int n : sizes) {
+                    Token token = m.token("bench-" + label(n));
+                    token.login(pin);
+                    try {
+                        runSize(n, token);
+                    } finally {
+                        token.logout();
+                    }
+                }
+            }
+        } finally {
+            try (var walk = Files.walk(tokens)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
     }
 
@@ -89,19 +111,13 @@ public final class ScaleBenchmark {
         System.out.flush();
     }
 
-    private static void runSize(int n) throws Exception {
-        Path module = SoftHsm.findModule().orElseThrow(() -> new IllegalStateException(SoftHsm.missingMessage()));
+    private static void runSize(int n, Token token) throws Exception {
         Path dir = Files.createTempDirectory("hsmc-scale-bench-");
         String l = label(n);
         try {
-            Path conf = SoftHsm.createStore(dir.resolve("softhsm"));
-            char[] pin = "bench-pin-1234".toCharArray();
-            SoftHsm.initToken(conf, "bench", "bench-so-1234".toCharArray(), pin);
             Clock clock = Clock.systemUTC();
             Path dbFile = dir.resolve("console.db");
-            try (Pkcs11Module m = Pkcs11Module.load(module, SoftHsm.environment(conf))) {
-                Token token = m.token("bench");
-                token.login(pin);
+            {
                 X509Certificate cert;
                 try (Store store = Store.open(dbFile); Session s = token.openSession()) {
                     AuditLog audit = new AuditLog(store, clock);
@@ -186,7 +202,6 @@ public final class ScaleBenchmark {
                     StoreBackup.restore(backup, dir.resolve("restored").resolve("console.db"), made.auditHead(), clock);
                     print("restore_seconds", n, (System.nanoTime() - r0) / 1e9);
                 }
-                token.logout();
             }
         } finally {
             try (var walk = Files.walk(dir)) {
