@@ -181,6 +181,12 @@ public final class CeremonyReport {
             case "LMK/ACTIVATED" -> parts.add(t.format("detail.lmk_activated", Labels.dash(k.related()), Labels.dash(k.reason())));
             case "LMK/RETIRED" -> parts.add(t.format("detail.lmk_retired", Labels.dash(k.related())));
             case "ZMK/CREATED", "ZMK/IMPORTED" -> parts.add(t.format("detail.zmk", Labels.dash(k.reason()), Labels.dash(k.related())));
+            case "WORKING_KEY/CREATED" -> {
+                parts.add(t.format("detail.validity", Labels.time(k.validFrom()), Labels.time(k.validUntil())));
+                if (k.reason() != null) {
+                    parts.add(t.format("detail.key_count", k.reason()));
+                }
+            }
             case "WORKING_KEY/SUPERSEDED" -> parts.add(t.format("detail.superseded", Labels.dash(k.related()), Labels.time(k.validUntil())));
             case "WORKING_KEY/REVOKED", "ZONE/REVOKED" -> parts.add(t.format("detail.revoked", Labels.dash(k.related()), Labels.dash(k.reason())));
             case "ZONE/REGISTERED" -> parts.add(t.format("detail.zone", Labels.dash(k.related())));

@@ -236,7 +236,7 @@ public final class ReportData {
             signatures.add(new CeremonyReportData.SignatureLine("AUDITOR", ""));
         }
         return new CeremonyReportData(run, new CeremonyReportData.AuditSpan(row.headBefore(), row.headAfter()), participants, refusals,
-                steps, keys, components, bundles, signatures);
+                steps, KeyChangeSummary.summarise(keys), components, bundles, signatures);
     }
 
     private static final class MutableParticipant {
@@ -309,7 +309,7 @@ public final class ReportData {
         }
         List<AuditEntry> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT seq, at, actor, action, outcome, details, prev_hash, hash FROM audit_entry"
-                + " WHERE (seq > ? AND seq <= ?) OR json_extract(details, '$.run') = ? ORDER BY seq")) {
+                + " WHERE (seq > ? AND seq <= ?) OR " + org.hsmc.ceremony.audit.AuditLog.RUN_OF_ENTRY + " = ? ORDER BY seq")) {
             ps.setLong(1, from);
             ps.setLong(2, to);
             ps.setString(3, runId);

@@ -72,6 +72,9 @@ final class CeremonyCommand {
             PrintWriter out = spec.commandLine().getOut();
             out.println(script.getFileName() + ": valid " + p.script().type().yamlName() + " script");
             out.println("SHA-256: " + java.util.HexFormat.of().formatHex(p.sha256()));
+            if (p.script() instanceof org.hsmc.ceremony.script.GenerateWorkingKeysScript keys) {
+                keys.summary().forEach(line -> out.println("  " + line));
+            }
             return Hsmc.EXIT_OK;
         }
     }
@@ -110,6 +113,7 @@ final class CeremonyCommand {
                     } else {
                         r = new CeremonyEngine(ctx.store, ctx.audit, ctx.clock, ctx.hsm(), ctx.profile.site()).cards(ctx::card)
                                 .lmkBackupPolicy(ctx.profile.lmkBackup())
+                                .exportSessions(ExportSettings.hsmSessions(home.resolve()))
                                 .scriptDirectory(script.toAbsolutePath().getParent())
                                 .run(parsed, bytes, console, rehearsalPins != null);
                     }

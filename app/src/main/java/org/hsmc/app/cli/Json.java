@@ -14,6 +14,12 @@ final class Json {
     private Json() {
     }
 
+    /** A writer of one JSON array whose items are written one by one (as {@link #write} writes a list). */
+    static com.fasterxml.jackson.databind.SequenceWriter arrayWriter(java.io.Writer out) throws java.io.IOException {
+        return MAPPER.writer().without(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+                .writeValuesAsArray(out);
+    }
+
     static String write(Object value) {
         try {
             return MAPPER.writeValueAsString(value);

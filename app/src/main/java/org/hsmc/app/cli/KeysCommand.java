@@ -43,29 +43,49 @@ final class KeysCommand implements Callable<Integer> {
     public Integer call() {
         try (ConsoleContext ctx = ConsoleContext.open(home.resolve())) {
             KeyHierarchy keys = new KeyHierarchy(ctx.store, ctx.audit, ctx.clock);
-            List<WorkingKey> list;
-            if (due != null) {
-                list = keys.dueForRotation(due);
-            } else {
-                InventoryFilter f = new InventoryFilter(zone, purpose, status == null ? null : status.toUpperCase(java.util.Locale.ROOT),
-                        expiringWithin == null ? null : Instant.now().plus(expiringWithin, ChronoUnit.DAYS));
-                list = keys.inventory(f);
-            }
             PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                out.println(Json.write(list.stream().map(KeysCommand::view).toList()));
+            if (due != null) {
+                List<WorkingKey> list = keys.dueForRotation(due); // soonest first: sorted, and a short list
+                print(list::forEach, out);
                 return Hsmc.EXIT_OK;
             }
-            out.printf("%-28s %-8s %-8s %-12s %-20s %-20s %-8s %s%n", "KEY", "ALG", "VERSION", "KCV", "VALID FROM", "VALID UNTIL",
-                    "STATUS", "RUN");
-            for (WorkingKey w : list) {
-                out.printf("%-28s %-8s %-8d %-12s %-20s %-20s %-8s %s%n", w.id(), w.algorithm(), w.version(), w.kcv(),
-                        w.validFrom(), w.validUntil(), w.status() + (w.supersededBy() != null ? "*" : ""), w.runId());
-            }
-            out.println(list.size() + " key(s)" + (list.stream().anyMatch(w -> w.supersededBy() != null)
-                    ? "; * = rotated, valid until its overlap ends" : ""));
+            InventoryFilter f = new InventoryFilter(zone, purpose, status == null ? null : status.toUpperCase(java.util.Locale.ROOT),
+                    expiringWithin == null ? null : Instant.now().plus(expiringWithin, ChronoUnit.DAYS));
+            // streamed: each key printed as it is read, so the first line comes before the whole inventory is read
+            print(each -> keys.inventory(f, each), out);
             return Hsmc.EXIT_OK;
         }
+    }
+
+    private void print(java.util.function.Consumer<java.util.function.Consumer<WorkingKey>> keys, PrintWriter out) {
+        if (json) {
+            try (com.fasterxml.jackson.databind.SequenceWriter w = Json.arrayWriter(out)) {
+                keys.accept(k -> {
+                    try {
+                        w.write(view(k));
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            out.println();
+            out.flush();
+            return;
+        }
+        out.printf("%-28s %-8s %-8s %-12s %-20s %-20s %-8s %s%n", "KEY", "ALG", "VERSION", "KCV", "VALID FROM", "VALID UNTIL",
+                "STATUS", "RUN");
+        long[] count = new long[1];
+        boolean[] rotated = new boolean[1];
+        keys.accept(w -> {
+            out.printf("%-28s %-8s %-8d %-12s %-20s %-20s %-8s %s%n", w.id(), w.algorithm(), w.version(), w.kcv(),
+                    w.validFrom(), w.validUntil(), w.status() + (w.supersededBy() != null ? "*" : ""), w.runId());
+            count[0]++;
+            rotated[0] |= w.supersededBy() != null;
+        });
+        out.println(count[0] + " key(s)" + (rotated[0] ? "; * = rotated, valid until its overlap ends" : ""));
+        out.flush();
     }
 
     static Map<String, Object> view(WorkingKey w) {

@@ -54,6 +54,11 @@ public final class AuditLog {
     public static final String CONSOLE = "console";
 
     private static final String ENTRY_COLUMNS = "seq, at, actor, action, outcome, details, prev_hash, hash";
+    /**
+     * The run an audit entry belongs to, as SQL over {@code audit_entry}: the expression of the index
+     * {@code audit_entry_by_run}, so that a query comparing it reads the index instead of every entry.
+     */
+    public static final String RUN_OF_ENTRY = "(CASE WHEN json_valid(details) THEN json_extract(details, '$.run') END)";
 
     private final Store store;
     private final Clock clock;

@@ -72,6 +72,12 @@ public final class BundleCms {
     }
 
     private static CMSSignedData generate(byte[] manifest, X509Certificate certificate, ContentSigner signer, Instant signingTime) {
+        return generate(new CMSProcessableByteArray(manifest), certificate, signer, signingTime, true);
+    }
+
+    /** The SignedData of {@code content}: with it encapsulated, or detached (then the caller encodes it around the content). */
+    static CMSSignedData generate(org.bouncycastle.cms.CMSTypedData content, X509Certificate certificate, ContentSigner signer,
+                                  Instant signingTime, boolean encapsulate) {
         try {
             X509CertificateHolder cert = new X509CertificateHolder(certificate.getEncoded());
             Date time = Date.from(signingTime);
@@ -89,7 +95,7 @@ public final class BundleCms {
                     .setSignedAttributeGenerator(exactlyThree)
                     .build(signer, cert));
             gen.addCertificate(cert);
-            return gen.generate(new CMSProcessableByteArray(manifest), true);
+            return gen.generate(content, encapsulate);
         } catch (IOException | CMSException | OperatorCreationException | java.security.cert.CertificateEncodingException e) {
             throw new IllegalStateException("The bundle could not be signed: " + e.getMessage(), e);
         }

@@ -86,12 +86,31 @@ public final class BundleExporter {
     private final AuditLog audit;
     private final Clock clock;
     private final KeyHierarchy keys;
+    private int sessions = DEFAULT_SESSIONS;
+
+    /** HSM sessions that translate one zone's keys side by side, unless set otherwise (ADR 14: no harm on SoftHSM2). */
+    public static final int DEFAULT_SESSIONS = 2;
+    /** Keys read from the store, translated and written to the manifest at a time. */
+    static final int CHUNK = 1000;
 
     public BundleExporter(Store store, AuditLog audit, Clock clock) {
         this.store = store;
         this.audit = audit;
         this.clock = clock;
         this.keys = new KeyHierarchy(store, audit, clock);
+    }
+
+    /**
+     * How many HSM sessions translate a zone's keys side by side (1 to 16): chunks of {@value #CHUNK} keys go to the
+     * sessions in turn and are written to the manifest in order. SoftHSM2 serialises its token, so more than one gains
+     * nothing there; an HSM that works on several requests at once gains.
+     */
+    public BundleExporter sessions(int n) {
+        if (n < 1 || n > 16) {
+            throw new IllegalArgumentException("HSM sessions for the export: " + n + "; use 1 to 16");
+        }
+        this.sessions = n;
+        return this;
     }
 
     /** {@code <zone>-<sequence, 6 digits or more>.p7m}. */
@@ -143,17 +162,28 @@ public final class BundleExporter {
     public Prepared prepare(Session hsm, String zone, Progress progress) {
         Instant at = clock.instant();
         Snapshot s = store.read(c -> snapshot(c, zone, at));
-        return new Prepared(s, translate(hsm, s, progress));
+        ManifestSpool spool = new ManifestSpool();
+        try {
+            translate(hsm, s, at, spool, progress);
+            spool.finish();
+            return new Prepared(s, spool);
+        } catch (RuntimeException | Error e) {
+            spool.close();
+            throw e;
+        }
     }
 
-    /** A zone's translated keys, and what the store said when they were read. */
-    public static final class Prepared {
+    /**
+     * A zone's translated keys (in a temporary file, {@link ManifestSpool}), and what the store said when they were read.
+     * Closing it deletes the file; {@link #finish} closes it.
+     */
+    public static final class Prepared implements AutoCloseable {
         private final Snapshot snapshot;
-        private final List<BundleManifest.Key> keys;
+        private final ManifestSpool spool;
 
-        private Prepared(Snapshot snapshot, List<BundleManifest.Key> keys) {
+        private Prepared(Snapshot snapshot, ManifestSpool spool) {
             this.snapshot = snapshot;
-            this.keys = keys;
+            this.spool = spool;
         }
 
         public String zone() {
@@ -161,7 +191,12 @@ public final class BundleExporter {
         }
 
         public int keyCount() {
-            return keys.size();
+            return spool.count();
+        }
+
+        @Override
+        public void close() {
+            spool.close();
         }
     }
 
@@ -170,25 +205,62 @@ public final class BundleExporter {
      * {@code directory}, and records that.
      */
     public Exported finish(Session hsm, Prepared prepared, Duration validity, Path directory, String runId) {
+        try (prepared) {
+            Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+            Instant earliest = prepared.spool.earliestEnd();
+            if (earliest != null && !earliest.isAfter(now)) {
+                // a key expired since it was read: it is left out, so the zone is read and translated again
+                try (Prepared again = prepare(hsm, prepared.zone(), (z, d, t) -> { })) {
+                    return sign(hsm, again, validity, directory, runId);
+                }
+            }
+            return sign(hsm, prepared, validity, directory, runId);
+        }
+    }
+
+    private Exported sign(Session hsm, Prepared prepared, Duration validity, Path directory, String runId) {
         Path dir = prepareDirectory(directory);
         Snapshot s = prepared.snapshot;
+        ManifestSpool spool = prepared.spool;
         String zone = s.zone().id();
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        // a key that expired since it was read is left out
-        List<BundleManifest.Key> entries = prepared.keys.stream().filter(k -> k.validUntil().isAfter(now)).toList();
         X509Certificate cert = certificate(s.certificate().der());
         KeyPairHandles signer = signingKey(hsm, s.certificate().keyId(), cert);
         Optional<BundleRecord> latest = store.read(c -> BundleRecords.latest(c, zone));
         long sequence = latest.map(b -> b.sequence() + 1).orElse(1L);
         String previous = latest.map(BundleRecord::sha256).orElse(null);
-        BundleManifest manifest = new BundleManifest(zone, s.zone().status(), sequence, now, now.plus(validity), runId, previous,
-                entries, s.revocations());
-        byte[] json = manifest.toJson();
-        byte[] der = BundleCms.signInHsm(hsm, signer, cert, json, now);
+        if ((sequence == 1) != (previous == null)) {
+            throw new IllegalStateException("the first bundle of a zone, and only it, has no previous bundle");
+        }
+        Instant expires = now.plus(validity);
+        byte[] head = BundleManifest.head(runId, now, expires);
+        byte[] tail = BundleManifest.tail(previous, s.revocations(), sequence, spool.wrappedKeysSha256(), zone, s.zone().status());
+        StreamedBundle bundle = StreamedBundle.sign(StreamedBundle.of(head, spool, tail), head.length + spool.length() + tail.length,
+                cert, new ConsoleCertificate.HsmSigner(hsm, signer), now);
+        if (bundle.length() > Integer.MAX_VALUE - 64) {
+            throw new KeyException("The bundle of zone " + zone + " would be " + bundle.length() + " bytes, more than one bundle"
+                    + " can hold; nothing was exported for it.");
+        }
+        // the DER bytes once, for the store (which keeps every bundle's exact bytes) and the SHA-256 of the file
+        byte[] der = new byte[(int) bundle.length()];
+        bundle.writeTo(new java.io.OutputStream() {
+            private int at;
+
+            @Override
+            public void write(int b) {
+                der[at++] = (byte) b;
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                System.arraycopy(b, off, der, at, len);
+                at += len;
+            }
+        });
         String sha256 = HexFormat.of().formatHex(BundleManifest.sha256().digest(der));
 
-        BundleRecord record = new BundleRecord(zone, sequence, sha256, previous, manifest.createdAt(), manifest.expiresAt(),
-                entries.size(), s.revocations().size(), entries.isEmpty() ? null : s.zoneKey().id(), s.certificate().keyId(),
+        BundleRecord record = new BundleRecord(zone, sequence, sha256, previous, now, expires,
+                spool.count(), s.revocations().size(), spool.count() == 0 ? null : s.zoneKey().id(), s.certificate().keyId(),
                 fileName(zone, sequence), dir.toString(), runId, null);
         store.write(c -> {
             long last = BundleRecords.latest(c, zone).map(BundleRecord::sequence).orElse(0L);
@@ -206,38 +278,38 @@ public final class BundleExporter {
         return new Exported(recordWritten(record), file, false);
     }
 
-    /** What the store says about the zone, read in one transaction. */
-    private record Snapshot(Zone zone, ZoneKey zoneKey, List<BundleRecords.ExportableKey> keys,
+    /** What the store says about the zone, read in one transaction; its keys are read page by page when translated. */
+    private record Snapshot(Zone zone, ZoneKey zoneKey, BundleRecords.ExportablePage firstPage,
                             List<BundleManifest.Revocation> revocations, BundleRecords.StoredCertificate certificate) {
     }
 
     private static Snapshot snapshot(java.sql.Connection c, String zoneId, Instant now) throws java.sql.SQLException {
         Zone zone = KeyRecords.zone(c, zoneId).orElseThrow(() -> new KeyException("There is no zone '" + zoneId + "'."));
         boolean revoked = !"ACTIVE".equals(zone.status());
-        List<BundleRecords.ExportableKey> active = revoked ? List.of() : BundleRecords.exportableKeys(c, zoneId, now);
+        BundleRecords.ExportablePage first = revoked ? new BundleRecords.ExportablePage(List.of(), null, 0, false)
+                : BundleRecords.exportableKeys(c, zoneId, now, null, CHUNK);
         ZoneKey zk = KeyRecords.activeZoneKey(c, zoneId).orElse(null);
-        if (!active.isEmpty() && zk == null) {
-            throw new KeyException("The zone '" + zoneId + "' has " + active.size() + " active key(s) but no zone master key or"
+        if (!first.keys().isEmpty() && zk == null) {
+            throw new KeyException("The zone '" + zoneId + "' has active keys but no zone master key or"
                     + " transport key to wrap them under; nothing was exported for it.");
         }
         BundleRecords.StoredCertificate cert = BundleRecords.consoleCertificate(c).orElseThrow(() -> new KeyException(
                 "This console has no console certificate (initialize makes it); bundles cannot be signed."));
-        return new Snapshot(zone, zk, active, BundleRecords.revocations(c, zoneId), cert);
+        return new Snapshot(zone, zk, first, BundleRecords.revocations(c, zoneId), cert);
     }
 
-    private List<BundleManifest.Key> translate(Session hsm, Snapshot s, Progress progress) {
-        List<BundleRecords.ExportableKey> todo = s.keys();
-        List<BundleManifest.Key> out = new ArrayList<>(todo.size());
-        if (todo.isEmpty()) {
-            return out;
+    /**
+     * Translates the zone's keys page by page ({@value #CHUNK} keys a page, read from the store by (purpose, version) after
+     * the last one) and writes each page to the spool in order. With more than one session, pages go to the sessions in
+     * turn on threads of their own while this thread reads the next pages and writes the finished ones.
+     */
+    private void translate(Session hsm, Snapshot s, Instant at, ManifestSpool spool, Progress progress) {
+        if (s.firstPage().keys().isEmpty() && !s.firstPage().more()) {
+            return;
         }
+        String zoneId = s.zone().id();
+        int total = store.read(c -> BundleRecords.countExportableKeys(c, zoneId, at));
         KeyHierarchy.ActiveLmk lmk = keys.activeMasterKey(hsm);
-        for (BundleRecords.ExportableKey w : todo) {
-            if (w.lmkVersion() != lmk.record().version()) {
-                throw new KeyException("The key " + w.id() + " is stored under LMK version " + w.lmkVersion() + ", not the active "
-                        + lmk.record().label() + "; finish the LMK rotation first. Nothing was exported for zone " + s.zone().id() + ".");
-            }
-        }
         ZoneKey zk = s.zoneKey();
         boolean zmk = zk.kind() == ZoneKey.Kind.ZMK;
         WrapMechanism mechanism = zmk ? WrapMechanism.AES_KWP : WrapMechanism.RSA_OAEP_SHA256;
@@ -245,23 +317,58 @@ public final class BundleExporter {
         KeyHandle target = zmk ? unwrapZmk(hsm, lmk, zk) : hsm.importPublicKey(transportKey(zk), "", false, KeyUsage.WRAP);
         // the LMK as a session object for this zone's translations: the same key, never out of the HSM, destroyed
         // below; SoftHSM2 uses it ~1.5x as fast as the private token object (ADR 7). Tokens that do not copy: the LMK.
+        // Session objects belong to the application, so every session of the pool uses the same copy and ZMK.
         Optional<KeyHandle> lmkCopy = hsm.sessionCopy(lmk.handle(), "");
         KeyHandle from = lmkCopy.orElse(lmk.handle());
-        try {
-            int done = 0;
-            for (BundleRecords.ExportableKey w : todo) {
-                byte[] wrapped = hsm.translate(from, w.wrapped(), SecretKeyType.AES, mechanism, target);
+        TranslationPool.PageTranslator translator = page -> {
+            List<BundleManifest.Key> out = new ArrayList<>(page.keys().size());
+            for (BundleRecords.ExportableKey w : page.keys()) {
+                byte[] wrapped = page.session().translate(from, w.wrapped(), SecretKeyType.AES, mechanism, target);
                 out.add(new BundleManifest.Key(w.id(), w.purpose(), w.algorithm(), w.version(), w.validFrom(), w.validUntil(),
                         w.kcv(), zk.id(), zk.kcv(), mechanismName, wrapped));
-                if (++done % PROGRESS_EVERY == 0 || done == todo.size()) {
-                    progress.keys(s.zone().id(), done, todo.size());
+            }
+            return out;
+        };
+        try (TranslationPool pool = new TranslationPool(hsm, sessions, translator)) {
+            BundleRecords.ExportablePage page = s.firstPage();
+            int done = 0;
+            while (true) {
+                for (BundleRecords.ExportableKey w : page.keys()) {
+                    if (w.lmkVersion() != lmk.record().version()) {
+                        throw new KeyException("The key " + w.id() + " is stored under LMK version " + w.lmkVersion()
+                                + ", not the active " + lmk.record().label() + "; finish the LMK rotation first. Nothing was"
+                                + " exported for zone " + zoneId + ".");
+                    }
                 }
+                if (!page.keys().isEmpty()) {
+                    for (List<BundleManifest.Key> finished : pool.submit(page.keys())) {
+                        spool.append(finished);
+                        done += finished.size();
+                        report(progress, zoneId, done, total);
+                    }
+                }
+                if (!page.more()) {
+                    break;
+                }
+                BundleRecords.ExportablePage last = page;
+                page = store.read(c -> BundleRecords.exportableKeys(c, zoneId, at, last, CHUNK));
+            }
+            for (List<BundleManifest.Key> finished : pool.drain()) {
+                spool.append(finished);
+                done += finished.size();
+                report(progress, zoneId, done, total);
             }
         } finally {
             hsm.destroy(target);
             lmkCopy.ifPresent(hsm::destroy);
         }
-        return out;
+    }
+
+    private static void report(Progress progress, String zone, int done, int total) {
+        int shownTotal = Math.max(done, total);
+        if (done % PROGRESS_EVERY == 0 || done == shownTotal) {
+            progress.keys(zone, done, shownTotal);
+        }
     }
 
     /** The ZMK as a session object that may wrap and CMAC (for its KCV), never be extracted. */

@@ -99,17 +99,40 @@ public record BundleManifest(String zone, String zoneStatus, long sequence, Inst
 
     /** The canonical JSON (RFC 8785) of this manifest: the bytes the bundle signs. */
     public byte[] toJson() {
-        CanonicalJsonWriter w = new CanonicalJsonWriter(512 + keys.size() * 360 + revocations.size() * 200);
-        Base64.Encoder b64 = Base64.getEncoder();
-        java.util.Map<Instant, String> times = new java.util.HashMap<>(); // validities repeat; Instant.toString is not cheap
-        // members in RFC 8785 order (ASCII names: plain string order)
+        byte[] head = head(ceremonyId, createdAt, expiresAt);
+        byte[] keyObjects = keyObjects(keys, new java.util.HashMap<>());
+        byte[] tail = tail(previousSha256, revocations, sequence, wrappedKeysSha256(), zone, zoneStatus);
+        byte[] out = new byte[head.length + keyObjects.length + tail.length];
+        System.arraycopy(head, 0, out, 0, head.length);
+        System.arraycopy(keyObjects, 0, out, head.length, keyObjects.length);
+        System.arraycopy(tail, 0, out, head.length + keyObjects.length, tail.length);
+        return out;
+    }
+
+    // The manifest in three pieces, so that a bundle of many keys can be written without holding them (ManifestSpool):
+    // the members before the keys' array ends with "keys":[ ; then the key objects, separated by commas; then the rest.
+    // Members in RFC 8785 order (ASCII names: plain string order).
+
+    /** {@code {"ceremony_id":…,"created_at":…,"expires_at":…,"format":…,"format_version":1,"keys":[}. */
+    static byte[] head(String ceremonyId, Instant createdAt, Instant expiresAt) {
+        CanonicalJsonWriter w = new CanonicalJsonWriter(256);
         w.beginObject()
                 .member("ceremony_id", ceremonyId)
-                .member("created_at", createdAt.toString())
-                .member("expires_at", expiresAt.toString())
+                .member("created_at", createdAt.truncatedTo(ChronoUnit.SECONDS).toString())
+                .member("expires_at", expiresAt.truncatedTo(ChronoUnit.SECONDS).toString())
                 .member("format", FORMAT)
                 .member("format_version", FORMAT_VERSION)
                 .name("keys").beginArray();
+        return w.partialBytes();
+    }
+
+    /**
+     * The key objects of {@code keys}, separated by commas (no brackets). {@code times} caches the text of instants
+     * (validities repeat; Instant.toString is not cheap) and may be shared between calls.
+     */
+    static byte[] keyObjects(List<Key> keys, java.util.Map<Instant, String> times) {
+        CanonicalJsonWriter w = new CanonicalJsonWriter(16 + keys.size() * 360);
+        Base64.Encoder b64 = Base64.getEncoder();
         for (Key k : keys) {
             w.beginObject()
                     .member("algorithm", k.algorithm())
@@ -127,6 +150,14 @@ public record BundleManifest(String zone, String zoneStatus, long sequence, Inst
                     .endObject()
                     .endObject();
         }
+        return w.toBytes();
+    }
+
+    /** {@code ],"previous_bundle_sha256":…,"revocations":[…],"sequence":…,"wrapped_keys_sha256":…,"zone":…,"zone_status":…}}. */
+    static byte[] tail(String previousSha256, List<Revocation> revocations, long sequence, String wrappedKeysSha256, String zone,
+                       String zoneStatus) {
+        CanonicalJsonWriter w = new CanonicalJsonWriter(256 + revocations.size() * 200);
+        w.continueAfterArray(); // we are inside the top-level object, right after "keys":[ … (its items written elsewhere)
         w.endArray()
                 .member("previous_bundle_sha256", previousSha256)
                 .name("revocations").beginArray();
@@ -140,7 +171,7 @@ public record BundleManifest(String zone, String zoneStatus, long sequence, Inst
         }
         w.endArray()
                 .member("sequence", sequence)
-                .member("wrapped_keys_sha256", wrappedKeysSha256())
+                .member("wrapped_keys_sha256", wrappedKeysSha256)
                 .member("zone", zone)
                 .member("zone_status", zoneStatus)
                 .endObject();

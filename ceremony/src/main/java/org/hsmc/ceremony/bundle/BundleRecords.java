@@ -107,17 +107,30 @@ public final class BundleRecords {
     }
 
     /**
-     * The zone's active working keys still valid after {@code now} (those in an overlap window included, and those
-     * not valid yet), by purpose and version.
+     * A page of the zone's active working keys still valid after {@code now} (those in an overlap window included, and those
+     * not valid yet), by purpose and version: at most {@code limit} of them, those after {@code after} (null: from the start).
+     * One range read of the (zone, purpose, version) index per page.
      */
-    static List<ExportableKey> exportableKeys(Connection c, String zone, Instant now) throws SQLException {
+    static ExportablePage exportableKeys(Connection c, String zone, Instant now, ExportablePage after, int limit)
+            throws SQLException {
         List<ExportableKey> out = new ArrayList<>();
+        int rows = 0;
+        String lastPurpose = null;
+        int lastVersion = 0;
         try (PreparedStatement ps = c.prepareStatement("SELECT id, purpose, algorithm, version, valid_from, valid_until, kcv,"
-                + " lmk_version, wrapped FROM working_key WHERE zone_id = ? AND status = 'ACTIVE' ORDER BY purpose, version")) {
+                + " lmk_version, wrapped FROM working_key WHERE zone_id = ? AND (purpose, version) > (?, ?) AND status = 'ACTIVE'"
+                + " AND valid_until > ? ORDER BY purpose, version LIMIT ?")) {
             ps.setString(1, zone);
+            ps.setString(2, after == null ? "" : after.lastPurpose());
+            ps.setInt(3, after == null ? 0 : after.lastVersion());
+            ps.setString(4, now.toString());
+            ps.setInt(5, limit);
             java.util.Map<String, Instant> times = new java.util.HashMap<>(); // validities repeat; parsing them is not free
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    rows++;
+                    lastPurpose = rs.getString(2);
+                    lastVersion = rs.getInt(4);
                     Instant until = times.computeIfAbsent(rs.getString(6), Instant::parse);
                     if (until.isAfter(now)) {
                         out.add(new ExportableKey(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
@@ -127,7 +140,24 @@ public final class BundleRecords {
                 }
             }
         }
-        return out;
+        return new ExportablePage(out, lastPurpose, lastVersion, rows == limit);
+    }
+
+    /** A page of exportable keys: the keys, the (purpose, version) of its last row, and whether more rows may follow. */
+    record ExportablePage(List<ExportableKey> keys, String lastPurpose, int lastVersion, boolean more) {
+    }
+
+    /** How many keys {@link #exportableKeys} gives in all (for progress). */
+    static int countExportableKeys(Connection c, String zone, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM working_key WHERE zone_id = ? AND status = 'ACTIVE'"
+                + " AND valid_until > ?")) {
+            ps.setString(1, zone);
+            ps.setString(2, now.toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
     }
 
     /** The revoked keys of a zone, with the incident reference and reason, by id. */

@@ -32,6 +32,25 @@ final class CanonicalJsonWriter {
         return out.toBytes();
     }
 
+    /** The bytes so far, objects or arrays still open (the head of a manifest whose keys are written elsewhere). */
+    byte[] partialBytes() {
+        return out.toBytes();
+    }
+
+    /**
+     * Starts a writer that continues a document inside an array (at depth 2: the top-level object, then the array),
+     * after its items: the next call is {@link #endArray()}, then members of the top-level object follow with a comma.
+     */
+    CanonicalJsonWriter continueAfterArray() {
+        if (depth != 0) {
+            throw new IllegalStateException("only a fresh writer continues a document");
+        }
+        depth = 2;
+        comma[1] = true; // the member "keys" came before
+        comma[2] = true;
+        return this;
+    }
+
     CanonicalJsonWriter beginObject() {
         separate();
         out.ascii("{");

@@ -111,8 +111,11 @@ public final class ExportPipeline {
         aheadIndex = index;
     }
 
-    /** Forgets work done ahead (it changed nothing); its thread ends by itself. */
+    /** Forgets work done ahead (it changed nothing; its temporary file is deleted when it is done); its thread ends by itself. */
     private void discardAhead() {
+        if (ahead != null) {
+            ahead.thenAccept(BundleExporter.Prepared::close);
+        }
         ahead = null;
         aheadIndex = -1;
     }

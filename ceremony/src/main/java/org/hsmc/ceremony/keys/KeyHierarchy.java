@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.IntConsumer;
@@ -488,17 +489,25 @@ public final class KeyHierarchy {
         ActiveLmk lmk = activeMasterKey(hsm);
         Instant now = clock.instant();
         List<WorkingKey> made = new ArrayList<>(requests.size());
-        for (WorkingKeyRequest r : requests) {
-            KeyHandle k = hsm.generateSecretKey(transientTemplate(r.lengthBytes()));
-            try {
-                Kcv kcv = hsm.kcv(k);
-                byte[] wrapped = hsm.wrap(WrapMechanism.AES_KWP, lmk.handle(), k);
-                made.add(new WorkingKey(KeyIds.workingKey(zone, r.purpose(), r.version()), zone, r.purpose(), r.algorithm(),
-                        r.version(), r.validFrom(), r.validUntil(), "ACTIVE", kcv.hex(), lmk.record().version(), wrapped, runId,
-                        now, null));
-            } finally {
-                hsm.destroy(k);
+        // the LMK as a session object for this batch (as the export does, ADR 7): the same key, never out of the HSM,
+        // destroyed below; SoftHSM2 wraps under it faster than under the private token object. Tokens that do not copy: the LMK.
+        Optional<KeyHandle> lmkCopy = requests.size() > 1 ? hsm.sessionCopy(lmk.handle(), "") : Optional.empty();
+        KeyHandle under = lmkCopy.orElse(lmk.handle());
+        try {
+            for (WorkingKeyRequest r : requests) {
+                KeyHandle k = hsm.generateSecretKey(transientTemplate(r.lengthBytes()));
+                try {
+                    Kcv kcv = hsm.kcv(k);
+                    byte[] wrapped = hsm.wrap(WrapMechanism.AES_KWP, under, k);
+                    made.add(new WorkingKey(KeyIds.workingKey(zone, r.purpose(), r.version()), zone, r.purpose(), r.algorithm(),
+                            r.version(), r.validFrom(), r.validUntil(), "ACTIVE", kcv.hex(), lmk.record().version(), wrapped, runId,
+                            now, null));
+                } finally {
+                    hsm.destroy(k);
+                }
             }
+        } finally {
+            lmkCopy.ifPresent(hsm::destroy);
         }
         store.write(c -> {
             for (WorkingKey w : made) {
@@ -588,6 +597,11 @@ public final class KeyHierarchy {
     }
 
     // ------------------------------------------------------------------ inventory
+
+    /** The inventory streamed: each key matching {@code f} to {@code each} as it is read, in order; returns how many. */
+    public long inventory(InventoryFilter f, java.util.function.Consumer<WorkingKey> each) {
+        return store.read(c -> KeyRecords.forEachWorkingKey(c, f, each));
+    }
 
     public List<WorkingKey> inventory(InventoryFilter f) {
         return store.read(c -> KeyRecords.workingKeys(c, f));

@@ -263,20 +263,59 @@ public final class KeyRecords {
 
     private static List<WorkingKey> workingKeys(Connection c, String where, List<?> args) throws SQLException {
         List<WorkingKey> out = new ArrayList<>();
+        forEach(c, where, args, out::add);
+        return out;
+    }
+
+    /**
+     * Each working key matching the filter, ordered by zone, purpose, version, handed to {@code each} as it is read (the
+     * inventory is never held whole: {@code hsmc keys} prints the first line before the last key is read). Returns how many.
+     */
+    public static long forEachWorkingKey(Connection c, InventoryFilter f, java.util.function.Consumer<WorkingKey> each)
+            throws SQLException {
+        StringBuilder where = new StringBuilder("1=1");
+        List<Object> args = new ArrayList<>();
+        if (f.zone() != null) {
+            where.append(" AND zone_id = ?");
+            args.add(f.zone());
+        }
+        if (f.purpose() != null) {
+            where.append(" AND purpose = ?");
+            args.add(f.purpose().name());
+        }
+        if (f.status() != null) {
+            where.append(" AND status = ?");
+            args.add(f.status());
+        }
+        if (f.expiringBefore() != null) {
+            where.append(" AND valid_until < ?");
+            args.add(f.expiringBefore().toString());
+        }
+        return forEach(c, where + " ORDER BY zone_id, purpose, version", args, each);
+    }
+
+    private static long forEach(Connection c, String where, List<?> args, java.util.function.Consumer<WorkingKey> each)
+            throws SQLException {
+        long n = 0;
         try (PreparedStatement ps = c.prepareStatement("SELECT " + WK_COLUMNS + " FROM working_key WHERE " + where)) {
             for (int i = 0; i < args.size(); i++) {
                 ps.setObject(i + 1, args.get(i));
             }
+            java.util.Map<String, Instant> times = new java.util.HashMap<>(); // validities repeat; parsing them is not free
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new WorkingKey(rs.getString(1), rs.getString(2), KeyIds.KeyPurposeName.valueOf(rs.getString(3)),
-                            rs.getString(4), rs.getInt(5), Instant.parse(rs.getString(6)), Instant.parse(rs.getString(7)),
-                            rs.getString(8), rs.getString(9), rs.getInt(10), rs.getBytes(11), rs.getString(12),
-                            Instant.parse(rs.getString(13)), rs.getString(14)));
+                    if (times.size() > 10_000) {
+                        times.clear();
+                    }
+                    each.accept(new WorkingKey(rs.getString(1), rs.getString(2), KeyIds.KeyPurposeName.valueOf(rs.getString(3)),
+                            rs.getString(4), rs.getInt(5), times.computeIfAbsent(rs.getString(6), Instant::parse),
+                            times.computeIfAbsent(rs.getString(7), Instant::parse), rs.getString(8), rs.getString(9),
+                            rs.getInt(10), rs.getBytes(11), rs.getString(12), Instant.parse(rs.getString(13)), rs.getString(14)));
+                    n++;
                 }
             }
         }
-        return out;
+        return n;
     }
 
     /** The highest version of (zone, purpose), or 0. */
@@ -341,5 +380,36 @@ public final class KeyRecords {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    /**
+     * The versions of (zone, purpose) between {@code from} and {@code to} (inclusive) that exist, lowest first, at most
+     * {@code limit} of them, and how many exist in all: one range read of the (zone, purpose, version) index, however
+     * many versions the range spans.
+     */
+    public static VersionsInUse versionsInUse(Connection c, String zone, KeyIds.KeyPurposeName purpose, int from, int to, int limit)
+            throws SQLException {
+        List<Integer> first = new ArrayList<>();
+        long count = 0;
+        try (PreparedStatement ps = c.prepareStatement("SELECT version FROM working_key WHERE zone_id = ? AND purpose = ?"
+                + " AND version BETWEEN ? AND ? ORDER BY version")) {
+            ps.setString(1, zone);
+            ps.setString(2, purpose.name());
+            ps.setInt(3, from);
+            ps.setInt(4, to);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (first.size() < limit) {
+                        first.add(rs.getInt(1));
+                    }
+                    count++;
+                }
+            }
+        }
+        return new VersionsInUse(List.copyOf(first), count);
+    }
+
+    /** Versions already in use in a range: the first few, and how many in all. */
+    public record VersionsInUse(List<Integer> first, long count) {
     }
 }

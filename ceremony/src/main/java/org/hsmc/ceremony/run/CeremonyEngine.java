@@ -26,7 +26,6 @@ import org.hsmc.ceremony.script.ImportZoneMasterKeyScript;
 import org.hsmc.ceremony.script.InitializeScript;
 import org.hsmc.ceremony.script.KeySelection;
 import org.hsmc.ceremony.script.ParsedScript;
-import org.hsmc.ceremony.script.PlannedKey;
 import org.hsmc.ceremony.script.RevokeScript;
 import org.hsmc.ceremony.script.RotateScript;
 import org.hsmc.ceremony.script.ScriptParser;
@@ -86,6 +85,7 @@ public final class CeremonyEngine {
     private Path scriptDirectory = Path.of(".");
     private java.util.function.Function<String, Token> cards;
     private LmkBackupPolicy lmkBackupPolicy = LmkBackupPolicy.ANY;
+    private int exportSessions = BundleExporter.DEFAULT_SESSIONS;
     private final java.security.SecureRandom random = new java.security.SecureRandom();
 
     public CeremonyEngine(Store store, AuditLog audit, Clock clock, Token hsm, String site) {
@@ -106,6 +106,13 @@ public final class CeremonyEngine {
     }
 
     /** The site's rule for LMK backups (site profile {@code lmk.backup}); {@link LmkBackupPolicy#ANY} by default. */
+    /** HSM sessions that translate one zone's keys side by side in export-bundle (site profile {@code export.hsm_sessions}). */
+    public CeremonyEngine exportSessions(int sessions) {
+        new BundleExporter(store, audit, clock).sessions(sessions); // refuses what it cannot use, now rather than mid-run
+        this.exportSessions = sessions;
+        return this;
+    }
+
     public CeremonyEngine lmkBackupPolicy(LmkBackupPolicy policy) {
         this.lmkBackupPolicy = policy;
         return this;
@@ -368,7 +375,7 @@ public final class CeremonyEngine {
                 int n = keys.revoke(s.zone(), s.keys() instanceof KeySelection.Listed l ? l.ids() : null, s.reason(), s.incident(), runId);
                 return n + " key(s) revoked, incident " + s.incident();
             }));
-            case ExportBundleScript s -> ExportBundleSteps.steps(store, new BundleExporter(store, audit, clock), journal, runId, s,
+            case ExportBundleScript s -> ExportBundleSteps.steps(store, new BundleExporter(store, audit, clock).sessions(exportSessions), journal, runId, s,
                     scriptDirectory, (name, action) -> new Step(name, action::run));
             case InitializeScript s -> throw new IllegalArgumentException("initialize runs through InitializeCeremony");
             case RestoreMasterKeyScript s -> throw new IllegalArgumentException("restore-master-key runs through RestoreMasterKeyCeremony");
@@ -646,28 +653,16 @@ public final class CeremonyEngine {
     }
 
     private List<Step> workingKeySteps(String runId, GenerateWorkingKeysScript s) {
-        List<PlannedKey> planned = s.plannedKeys();
+        long total = s.keyCount();
         List<Step> steps = new ArrayList<>();
-        for (int from = 0; from < planned.size(); from += this.batch) {
-            List<PlannedKey> batch = planned.subList(from, Math.min(planned.size(), from + this.batch));
-            int first = from + 1;
-            int last = from + batch.size();
-            steps.add(new Step("generate working keys " + first + "–" + last + " of " + planned.size() + " for zone " + s.zone(),
-                    (hsm, console) -> {
-                        List<KeyHierarchy.WorkingKeyRequest> todo = new ArrayList<>();
-                        for (PlannedKey k : batch) {
-                            KeyIds.KeyPurposeName p = KeyIds.KeyPurposeName.valueOf(k.purpose().name());
-                            String id = KeyIds.workingKey(s.zone(), p, k.version());
-                            if (store.read(c -> KeyRecords.workingKey(c, id)).isEmpty()) {
-                                todo.add(new KeyHierarchy.WorkingKeyRequest(p, k.algorithm().yamlName(), k.version(),
-                                        k.validFrom(), k.validUntil()));
-                            }
-                        }
-                        List<WorkingKey> made = todo.isEmpty() ? List.of() : keys.generateWorkingKeys(hsm, s.zone(), todo, runId);
-                        console.progress("working keys", last, planned.size());
-                        return made.size() + " key(s) made" + (made.size() < batch.size()
-                                ? ", " + (batch.size() - made.size()) + " made in an earlier attempt" : "");
-                    }));
+        for (WorkingKeyBatches.Batch b : WorkingKeyBatches.of(s, this.batch)) {
+            steps.add(new Step(b.name(), (hsm, console) -> {
+                List<KeyHierarchy.WorkingKeyRequest> todo = store.read(b::missing);
+                List<WorkingKey> made = todo.isEmpty() ? List.of() : keys.generateWorkingKeys(hsm, b.zone(), todo, runId);
+                console.progress("working keys", b.done() + b.size(), total);
+                return made.size() + " key(s) made" + (made.size() < b.size()
+                        ? ", " + (b.size() - made.size()) + " made in an earlier attempt" : "");
+            }));
         }
         return steps;
     }

@@ -13,11 +13,11 @@ import org.hsmc.ceremony.script.CeremonyScript;
 import org.hsmc.ceremony.script.ExportBundleScript;
 import org.hsmc.ceremony.script.GenerateMasterKeyScript;
 import org.hsmc.ceremony.script.GenerateWorkingKeysScript;
+import org.hsmc.ceremony.script.WorkingKeySpec;
 import org.hsmc.ceremony.script.GenerateZoneMasterKeyScript;
 import org.hsmc.ceremony.script.ImportZoneMasterKeyScript;
 import org.hsmc.ceremony.script.InitializeScript;
 import org.hsmc.ceremony.script.KeySelection;
-import org.hsmc.ceremony.script.PlannedKey;
 import org.hsmc.ceremony.script.RevokeScript;
 import org.hsmc.ceremony.script.RotateScript;
 import org.hsmc.ceremony.script.ZmkDelivery;
@@ -108,26 +108,35 @@ final class Preconditions {
                 requireLmk(c, p);
             }
             case GenerateWorkingKeysScript s -> {
-                Optional<Zone> z = activeZone(c, s.zone(), "zone", p);
                 requireLmk(c, p);
-                if (z.isPresent()) {
-                    if (KeyRecords.activeZoneKey(c, s.zone()).isEmpty()) {
-                        p.add("zone: the zone '" + s.zone() + "' has no zone master key or transport key yet");
+                List<String> existing = new ArrayList<>();
+                long existingCount = 0;
+                for (int i = 0; i < s.zones().size(); i++) {
+                    String zone = s.zones().get(i);
+                    String path = s.zones().size() == 1 ? "zone" : "zones[" + i + "]";
+                    if (activeZone(c, zone, path, p).isEmpty()) {
+                        continue;
                     }
-                    List<String> existing = new ArrayList<>();
-                    for (PlannedKey k : s.plannedKeys()) {
-                        String id = KeyIds.workingKey(s.zone(), KeyIds.KeyPurposeName.valueOf(k.purpose().name()), k.version());
-                        if (KeyRecords.workingKey(c, id).isPresent()) {
-                            existing.add(id);
+                    if (KeyRecords.activeZoneKey(c, zone).isEmpty()) {
+                        p.add(path + ": the zone '" + zone + "' has no zone master key or transport key yet");
+                    }
+                    for (WorkingKeySpec k : s.keys()) {
+                        KeyIds.KeyPurposeName purpose = KeyIds.KeyPurposeName.valueOf(k.purpose().name());
+                        KeyRecords.VersionsInUse used = KeyRecords.versionsInUse(c, zone, purpose, k.version(), k.lastVersion(), 10);
+                        existingCount += used.count();
+                        for (int v : used.first()) {
+                            if (existing.size() < 10) {
+                                existing.add(KeyIds.workingKey(zone, purpose, v));
+                            }
                         }
                     }
-                    for (String id : existing.subList(0, Math.min(10, existing.size()))) {
-                        p.add("keys: the key " + id + " already exists; a key label is never reused");
-                    }
-                    if (existing.size() > 10) {
-                        p.add("keys: " + (existing.size() - 10) + " more of the planned keys already exist (" + existing.size()
-                                + " in all); choose versions above the highest in use");
-                    }
+                }
+                for (String id : existing) {
+                    p.add("keys: the key " + id + " already exists; a key label is never reused");
+                }
+                if (existingCount > existing.size()) {
+                    p.add("keys: " + (existingCount - existing.size()) + " more of the planned keys already exist (" + existingCount
+                            + " in all); choose versions above the highest in use");
                 }
             }
             case RotateScript s -> {

@@ -76,7 +76,7 @@ final class Raw {
     }
 
     record GenerateWorkingKeys(String ceremony, Integer format, String title, String operator,
-                               List<String> witnesses, String notes, String zone, List<WorkingKey> keys)
+                               List<String> witnesses, String notes, String zone, List<String> zones, List<WorkingKey> keys)
             implements Script {
     }
 

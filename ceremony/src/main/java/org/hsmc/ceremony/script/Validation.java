@@ -39,7 +39,10 @@ final class Validation {
     static final int MAX_PATH = 4096;
     static final int MAX_SUBJECT = 1024;
     static final int MAX_KEY_ENTRIES = 10_000;
-    static final int MAX_COUNT = 10_000;
+    static final int MAX_COUNT = 99_999;
+    /** Keys one generate-working-keys script may make in all: every zone of {@code zones} times every entry's count. */
+    static final long MAX_KEYS_PER_SCRIPT = 1_000_000;
+    static final int MAX_KEY_ZONES = 1_000;
     static final int MAX_KEY_IDS = 10_000;
     static final int MAX_KEY_ID = 128;
     static final int MAX_REASON = 500;
@@ -323,7 +326,7 @@ final class Validation {
 
     private GenerateWorkingKeysScript generateWorkingKeys(Raw.GenerateWorkingKeys raw) {
         Common c = common(raw);
-        String zone = zoneId("zone", required("zone", raw.zone(), "the id of an existing zone"));
+        List<String> zones = workingKeyZones(raw);
         List<Raw.WorkingKey> rawKeys = required("keys", raw.keys(), "a list of 1 to " + MAX_KEY_ENTRIES
                 + " entries, each {purpose, algorithm, version, valid_from, valid_until, count}");
         List<WorkingKeySpec> keys = new ArrayList<>();
@@ -343,11 +346,55 @@ final class Validation {
                 }
             }
         }
+        if (zones != null && !problems.any()) {
+            long perZone = keys.stream().mapToLong(WorkingKeySpec::count).sum();
+            long total = perZone * zones.size();
+            if (total > MAX_KEYS_PER_SCRIPT) {
+                String how = zones.size() == 1 ? perZone + " keys" : zones.size() + " zones × " + perZone + " keys = " + total + " keys";
+                problems.add("keys", how + " are too many for one ceremony; one script makes at most " + MAX_KEYS_PER_SCRIPT
+                        + " keys: split it into several scripts");
+            }
+        }
         if (problems.any()) {
             return null;
         }
         return new GenerateWorkingKeysScript(CeremonyScript.FORMAT, c.title(), c.operator(), c.witnesses(), c.notes(),
-                zone, keys);
+                zones, keys);
+    }
+
+    /** {@code zone} (one zone) or {@code zones} (a list of 1 to 1,000 distinct zones), never both. */
+    private List<String> workingKeyZones(Raw.GenerateWorkingKeys raw) {
+        if (raw.zone() != null && raw.zones() != null) {
+            problems.add("zones", "give either zone (one zone) or zones (a list), not both");
+            zoneId("zone", raw.zone());
+            return null;
+        }
+        if (raw.zones() == null) {
+            String zone = zoneId("zone", required("zone", raw.zone(), "the id of an existing zone, or give zones:"
+                    + " a list of zone ids"));
+            return zone == null ? null : List.of(zone);
+        }
+        List<String> ids = raw.zones();
+        if (ids.isEmpty() || ids.size() > MAX_KEY_ZONES) {
+            size("zones", ids, 1, MAX_KEY_ZONES, "zone id", "zone ids");
+            return null;
+        }
+        Map<String, String> seen = new HashMap<>();
+        boolean ok = true;
+        for (int i = 0; i < ids.size(); i++) {
+            String at = Positions.item("zones", i);
+            String id = zoneId(at, ids.get(i));
+            if (id == null) {
+                ok = false;
+                continue;
+            }
+            String first = seen.putIfAbsent(id, at);
+            if (first != null) {
+                problems.add(at, Names.quote(id) + " is also " + first + "; name each zone once");
+                ok = false;
+            }
+        }
+        return ok ? List.copyOf(ids) : null;
     }
 
     private WorkingKeySpec workingKey(String at, Raw.WorkingKey k) {

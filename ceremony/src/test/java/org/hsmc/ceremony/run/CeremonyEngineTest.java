@@ -590,6 +590,60 @@ class CeremonyEngineTest {
         assertThat(scripts().resolve("refused")).doesNotExist();
     }
 
+    @Test
+    @Order(15)
+    void twoThousandKeysInTwoZonesFromAFiveLineSpecInBatchesThatResumeAndRefuseReuse() throws Exception {
+        String script = """
+                ceremony: generate-working-keys
+                format: 1
+                title: Key encryption keys for two zones
+                operator: Alice
+                zones: [bulk-000, bulk-001]
+                keys:
+                  - {purpose: KEK, algorithm: AES-256, version: 1, count: 1000, valid_from: 2027-01-01T00:00:00Z, valid_until: 2028-01-01T00:00:00Z}
+                """;
+        long before = store.read(KeyRecords::countWorkingKeys);
+        console.progress.clear();
+        RunRecord r = run("bulk-keys.yaml", script.getBytes(StandardCharsets.UTF_8));
+        assertThat(r.state()).isEqualTo(RunState.COMPLETED);
+        assertThat(engine.journal().steps(r.id())).extracting(StepRecord::name).containsExactly(
+                "generate working keys 1–500 of 1000 for zone bulk-000", "generate working keys 501–1000 of 1000 for zone bulk-000",
+                "generate working keys 1–500 of 1000 for zone bulk-001", "generate working keys 501–1000 of 1000 for zone bulk-001");
+        assertThat(console.progress).containsExactly("working keys 500/2000", "working keys 1000/2000", "working keys 1500/2000",
+                "working keys 2000/2000");
+        assertThat(store.read(KeyRecords::countWorkingKeys)).isEqualTo(before + 2000);
+        for (String zone : List.of("bulk-000", "bulk-001")) {
+            List<WorkingKey> made = store.read(c -> KeyRecords.workingKeys(c, new InventoryFilter(zone, KeyIds.KeyPurposeName.KEK,
+                    null, null)));
+            assertThat(made).hasSize(1000).allSatisfy(w -> {
+                assertThat(w.runId()).isEqualTo(r.id());
+                assertThat(w.algorithm()).isEqualTo("AES-256");
+                assertThat(w.validFrom()).isEqualTo(Instant.parse("2027-01-01T00:00:00Z"));
+            });
+            assertThat(made).extracting(WorkingKey::version).containsExactlyElementsOf(
+                    java.util.stream.IntStream.rangeClosed(1, 1000).boxed().toList());
+            assertThat(made.stream().map(WorkingKey::kcv).collect(Collectors.toSet())).hasSize(1000);
+        }
+        // the KCVs of the first and the last key made prove under the LMK
+        withOpenHsm(s -> {
+            KeyHierarchy keys = new KeyHierarchy(store, audit, clock);
+            var lmk = keys.activeMasterKey(s);
+            for (String id : List.of("wk/bulk-000/kek/v1", "wk/bulk-001/kek/v1000")) {
+                WorkingKey w = store.read(c -> KeyRecords.workingKey(c, id)).orElseThrow();
+                assertThat(keys.proveKcv(s, lmk.handle(), w.wrapped(), w.lengthBytes(), w.kcv(), w.id())).isEqualTo(w.kcv());
+            }
+        });
+        assertThat(audit.verify(Optional.empty()).intact()).isTrue();
+
+        // the same script again: every key exists, refused before the quorum, named by range not key by key
+        int runsBefore = engine.journal().recent(1000).size();
+        assertThatThrownBy(() -> run("bulk-keys-again.yaml", script.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(CeremonyRefusedException.class)
+                .hasMessageContaining("keys: the key wk/bulk-000/kek/v1 already exists")
+                .hasMessageContaining("1990 more of the planned keys already exist (2000 in all)");
+        assertThat(engine.journal().recent(1000)).hasSize(runsBefore);
+    }
+
     private String newRun() {
         String id = UUID.randomUUID().toString();
         byte[] script = "export".getBytes(StandardCharsets.UTF_8);

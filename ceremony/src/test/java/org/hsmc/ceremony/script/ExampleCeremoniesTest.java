@@ -108,7 +108,7 @@ class ExampleCeremoniesTest {
     @Test
     void generateWorkingKeys() throws IOException {
         GenerateWorkingKeysScript s = (GenerateWorkingKeysScript) example("04-generate-working-keys.yaml").script();
-        assertThat(s.zone()).isEqualTo("sh-01");
+        assertThat(s.zones()).containsExactly("sh-01");
         assertThat(s.keys()).containsExactly(
                 new WorkingKeySpec(KeyPurpose.DEK, KeyAlgorithm.AES_256, 1, Y2027, Y2028, 1),
                 new WorkingKeySpec(KeyPurpose.KEK, KeyAlgorithm.AES_256, 1, Y2027, Y2028, 1),

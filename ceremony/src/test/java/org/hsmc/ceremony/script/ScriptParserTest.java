@@ -97,7 +97,7 @@ class ScriptParserTest {
     @Test
     void workingKeysWithCountAndThePlannedKeys() {
         GenerateWorkingKeysScript s = (GenerateWorkingKeysScript) parse(WORKING_KEYS);
-        assertThat(s.zone()).isEqualTo("sh-01");
+        assertThat(s.zones()).containsExactly("sh-01");
         assertThat(s.keys()).containsExactly(
                 new WorkingKeySpec(KeyPurpose.DEK, KeyAlgorithm.AES_256, 1, Y2027, Y2028, 1),
                 new WorkingKeySpec(KeyPurpose.MAC, KeyAlgorithm.AES_128, 1, Y2027, Y2028, 1),
@@ -109,6 +109,44 @@ class ScriptParserTest {
             assertThat(k.validUntil()).isEqualTo(Y2028);
         });
         assertThat(s.plannedKeys().get(1).algorithm().keyBytes()).isEqualTo(16);
+    }
+
+    @Test
+    void aMillionKeysInAHundredZonesFromAFewLines() {
+        StringBuilder zones = new StringBuilder();
+        for (int i = 1; i <= 100; i++) {
+            zones.append(i == 1 ? "" : ", ").append("z-%03d".formatted(i));
+        }
+        String yaml = """
+                ceremony: generate-working-keys
+                format: 1
+                title: A million keys
+                operator: Alice
+                zones: [%s]
+                keys:
+                  - {purpose: DEK, algorithm: AES-256, version: 1, count: 6000, valid_from: 2027-01-01T00:00:00Z, valid_until: 2028-01-01T00:00:00Z}
+                  - {purpose: MAC, algorithm: AES-128, version: 1, count: 4000, valid_from: 2027-01-01T00:00:00Z, valid_until: 2028-01-01T00:00:00Z}
+                """.formatted(zones);
+        assertThat(yaml.length()).isLessThan(1200);
+        GenerateWorkingKeysScript s = (GenerateWorkingKeysScript) parse(yaml);
+        assertThat(s.zones()).hasSize(100).startsWith("z-001").endsWith("z-100");
+        assertThat(s.keysPerZone()).isEqualTo(10_000);
+        assertThat(s.keyCount()).isEqualTo(1_000_000);
+        assertThat(s.summary()).containsExactly(
+                "100 zones: z-001, z-002, z-003, … z-100",
+                "DEK AES-256 v1–v6000 (6000 keys per zone), valid 2027-01-01T00:00:00Z – 2028-01-01T00:00:00Z",
+                "MAC AES-128 v1–v4000 (4000 keys per zone), valid 2027-01-01T00:00:00Z – 2028-01-01T00:00:00Z",
+                "1000000 keys in all");
+    }
+
+    @Test
+    void aSummaryOfOneZoneNamesIt() {
+        GenerateWorkingKeysScript s = (GenerateWorkingKeysScript) parse(WORKING_KEYS);
+        assertThat(s.summary()).containsExactly("zone sh-01",
+                "DEK AES-256 v1 (1 key), valid 2027-01-01T00:00:00Z – 2028-01-01T00:00:00Z",
+                "MAC AES-128 v1 (1 key), valid 2027-01-01T00:00:00Z – 2028-01-01T00:00:00Z",
+                "DEK AES-256 v2–v4 (3 keys), valid 2027-01-01T00:00:00Z – 2028-01-01T00:00:00Z",
+                "5 keys in all");
     }
 
     @Test

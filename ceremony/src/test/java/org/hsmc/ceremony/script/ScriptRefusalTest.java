@@ -53,7 +53,7 @@ class ScriptRefusalTest {
 
         // ---- unknown fields, top level and nested
         rows.add(row("unknown top-level field", WORKING_KEYS + "colour: red\n", "colour",
-                "unknown field 'colour' (allowed here: ceremony, format, title, operator, witnesses, notes, zone, keys)"));
+                "unknown field 'colour' (allowed here: ceremony, format, title, operator, witnesses, notes, zone, zones, keys)"));
         rows.add(row("unknown field in a key entry", edit(WORKING_KEYS, "    version: 2\n", "    version: 2\n    colour: red\n"),
                 "keys[2].colour",
                 "unknown field 'colour' (allowed here: purpose, algorithm, version, valid_from, valid_until, count)"));
@@ -252,10 +252,27 @@ class ScriptRefusalTest {
                     valid_from: 2027-01-01T00:00:00Z
                     valid_until: 2028-01-01T00:00:00Z
                 """, "keys[3].version", "DEK version 4 is also made by keys[2] (versions 2 to 4)"));
-        rows.add(row("count 0", edit(WORKING_KEYS, "count: 3", "count: 0"), "keys[2].count", "0 is out of range; use 1 to 10000"));
-        rows.add(row("count 10001", edit(WORKING_KEYS, "count: 3", "count: 10001"), "keys[2].count", "10001 is out of range"));
+        rows.add(row("count 0", edit(WORKING_KEYS, "count: 3", "count: 0"), "keys[2].count", "0 is out of range; use 1 to 99999"));
+        rows.add(row("count 100000", edit(WORKING_KEYS, "count: 3", "count: 100000"), "keys[2].count", "100000 is out of range"));
         rows.add(row("count beyond the last version", edit(edit(WORKING_KEYS, "count: 3", "count: 2"), "    version: 2\n",
                 "    version: 99999\n"), "keys[2].count", "2 keys from version 99999 would reach version 100000"));
+
+        // ---- working keys in bulk: zones, counts, the limit of one script
+        String bulk = edit(WORKING_KEYS, "zone: sh-01", "zones: [sh-01, bj-01]");
+        rows.add(row("zone and zones", edit(WORKING_KEYS, "zone: sh-01", "zone: sh-01\nzones: [bj-01]"), "zones",
+                "give either zone (one zone) or zones (a list), not both"));
+        rows.add(row("neither zone nor zones", edit(WORKING_KEYS, "zone: sh-01\n", ""), "zone",
+                "missing field 'zone' (the id of an existing zone, or give zones: a list of zone ids)"));
+        rows.add(row("empty zones", edit(WORKING_KEYS, "zone: sh-01", "zones: []"), "zones",
+                "the list is empty; give 1 to 1000 zone ids"));
+        rows.add(row("a zone twice", edit(bulk, "bj-01]", "bj-01, sh-01]"), "zones[2]",
+                "'sh-01' is also zones[0]; name each zone once"));
+        rows.add(row("a bad zone id in zones", edit(bulk, "bj-01]", "BJ_01]"), "zones[1]", "'BJ_01' is not a zone id"));
+        rows.add(row("text for zones", edit(WORKING_KEYS, "zone: sh-01", "zones: sh-01"), "zones",
+                "expected a list, found the text 'sh-01'"));
+        rows.add(row("more than a million keys", edit(edit(WORKING_KEYS, "zone: sh-01", "zones: [z-1, z-2, z-3, z-4, z-5,"
+                + " z-6, z-7, z-8, z-9, z-10, z-11, z-12]"), "count: 3", "count: 90000"), "keys",
+                "12 zones × 90002 keys = 1080024 keys are too many for one ceremony; one script makes at most 1000000 keys"));
 
         // ---- rotate and revoke
         rows.add(row("due_within_days 3651", edit(ROTATE, "due_within_days: 30", "due_within_days: 3651"), "due_within_days",
