@@ -68,10 +68,13 @@ final class AuditCommand {
 
         @Override
         public Integer call() {
-            Path db = existingStore(homeOption.resolve());
+            Path home = homeOption.resolve();
+            Path db = existingStore(home);
             try (Store store = Store.open(db)) {
-                AuditVerification v = new AuditLog(store, Clock.systemUTC()).verify(Optional.ofNullable(expectedHead));
-                return report(spec, "Audit log:   " + db, v, json);
+                AuditLog log = new AuditLog(store, Clock.systemUTC());
+                HsmHeadProbe kept = HsmHeadProbe.read(home, log);
+                AuditVerification v = log.verify(Optional.ofNullable(expectedHead), kept.head());
+                return report(spec, "Audit log:   " + db + "\nHSM's head:  " + kept.note(), v, json);
             } catch (StoreException e) {
                 throw new Hsmc.UserError(e.getMessage());
             }
