@@ -36,6 +36,9 @@ final class StatusCommand implements Callable<Integer> {
         out.println();
         out.println("Site:        " + profile.site());
         out.println("Home:        " + home);
+        for (ConsoleHome.Exposure e : ConsoleHome.exposures(home)) {
+            out.println(e.message());
+        }
         try (Pkcs11Module module = Pkcs11Module.load(profile.hsmModule(), profile.moduleEnvironment())) {
             ModuleDescription d = module.description();
             out.println("HSM module:  " + d.path() + " (" + d.manufacturer() + ", " + d.description() + " "

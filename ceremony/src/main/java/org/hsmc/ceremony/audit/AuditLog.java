@@ -398,7 +398,7 @@ public final class AuditLog {
     public AuditExportSummary export(Path file) {
         FileChannel channel;
         try {
-            channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            channel = org.hsmc.ceremony.store.PrivateFiles.newChannel(file); // 0600, never over an existing file
         } catch (FileAlreadyExistsException e) {
             throw new AuditLogException("The file " + file + " already exists; the console never overwrites a file. Choose"
                     + " another name for the export.", e);
