@@ -85,11 +85,13 @@ public final class CeremonyReport {
             pdf.heading(t.get("ceremony.notes"));
             pdf.paragraph(r.notes());
         }
+        identity();
         participants();
         steps();
         keys();
         components();
         bundles();
+        trustAnchors();
         auditChain(hash);
         signatures();
     }
@@ -217,6 +219,45 @@ public final class CeremonyReport {
                 Column.text(t.get("col.holder"), 1.4f), Column.mono(t.get("col.kcv"), 1.5f), Column.text(t.get("col.event"), 2.6f),
                 Column.text(t.get("col.time"), 2.0f)), rows);
         pdf.paragraph(t.get("ceremony.components_note"), Fonts.Face.REGULAR, 7.5f, true);
+    }
+
+    /** The HSM and the console that did the work (issue 17, point 6). */
+    private void identity() {
+        pdf.heading(t.get("ceremony.identity_heading"));
+        AuditorRecord.Identity i = d.auditorRecord().identity();
+        if (i == null) {
+            pdf.paragraph(t.get("ceremony.identity_none"));
+            return;
+        }
+        pdf.fields(List.of(
+                Field.text(t.get("identity.token"), Labels.dash(i.tokenManufacturer()) + " " + Labels.dash(i.tokenModel())
+                        + " · " + t.format("identity.label", Labels.dash(i.tokenLabel()))),
+                Field.mono(t.get("identity.serial"), Labels.dash(i.tokenSerial())),
+                Field.text(t.get("identity.firmware"), t.format("identity.versions", Labels.dash(i.tokenFirmware()),
+                        Labels.dash(i.tokenHardware()))),
+                Field.text(t.get("identity.library_info"), Labels.dash(i.libraryManufacturer()) + " · " + Labels.dash(i.libraryDescription())
+                        + " " + Labels.dash(i.libraryVersion()) + " · Cryptoki " + Labels.dash(i.cryptokiVersion())),
+                Field.mono(t.get("identity.library"), Labels.dash(i.library())),
+                Field.text(t.get("identity.console"), Labels.dash(i.consoleVersion()) + " · " + Labels.dash(i.consoleBuild())),
+                Field.text(t.get("identity.recorded"), Labels.time(i.at()))));
+    }
+
+    /** Fingerprints an auditor or a node compares out of band, and what each covers (point 12). */
+    private void trustAnchors() {
+        List<AuditorRecord.TrustAnchor> anchors = d.auditorRecord().trustAnchors();
+        if (anchors.isEmpty()) {
+            return;
+        }
+        pdf.heading(t.get("ceremony.anchors"));
+        List<List<String>> rows = new ArrayList<>();
+        for (AuditorRecord.TrustAnchor a : anchors) {
+            boolean cert = "CONSOLE_CERTIFICATE".equals(a.kind());
+            rows.add(List.of(cert ? t.get("anchor.certificate") : t.get("anchor.audit_key"), Labels.dash(a.keyId()),
+                    Labels.dash(a.sha256()), cert ? t.get("anchor.certificate_covers") : t.get("anchor.audit_key_covers")));
+        }
+        pdf.table(List.of(Column.text(t.get("col.kind"), 1.4f), Column.mono(t.get("col.key"), 1.3f),
+                Column.mono(t.get("col.sha256"), 3.4f), Column.text(t.get("col.covers"), 2.6f)), rows);
+        pdf.paragraph(t.get("ceremony.anchors_note"), Fonts.Face.REGULAR, 7.5f, true);
     }
 
     private void bundles() {

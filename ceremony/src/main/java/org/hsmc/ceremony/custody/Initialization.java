@@ -65,6 +65,7 @@ public final class Initialization {
         hsm.login(currentHsmPin);
         audit.append(new AuditEvent(actor, "initialize.begin", Outcome.DONE, Map.of("hsm", hsm.label(),
                 "hsm_serial", hsm.description().serialNumber())));
+        org.hsmc.ceremony.audit.HsmIdentity.record(audit, actor, hsm);
         return new Initialization(store, audit, clock, random, hsm, actor);
     }
 
@@ -87,6 +88,7 @@ public final class Initialization {
         hsm.login(currentHsmPin);
         audit.append(new AuditEvent(actor, "hsm.replacement_adopted", Outcome.DONE, Map.of("hsm", hsm.label(),
                 "hsm_serial", hsm.description().serialNumber(), "replaces_card_set", old.id())));
+        org.hsmc.ceremony.audit.HsmIdentity.record(audit, actor, hsm);
         Initialization init = new Initialization(store, audit, clock, random, hsm, actor);
         init.replacing = old;
         return init;

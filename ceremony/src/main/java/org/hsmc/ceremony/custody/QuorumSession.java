@@ -365,6 +365,7 @@ public final class QuorumSession implements AutoCloseable {
         loggedInHsm = hsm;
         audit.append(new AuditEvent(actor, "quorum.hsm_opened", Outcome.DONE, Map.of("operation", operation,
                 "hsm", hsm.label(), "cards", approvals.stream().map(Approval::serial).collect(Collectors.joining(",")))));
+        org.hsmc.ceremony.audit.HsmIdentity.record(audit, actor, hsm);
     }
 
     /** Refuses (TOO_FEW_CARDS) unless M cards have approved. */

@@ -143,6 +143,15 @@ public final class InitializeCeremony {
         }
     }
 
+    /** SHA-256 over the certificate's DER, lower-case hex: the value a node compares before pinning it. */
+    public static String certificateSha256(X509Certificate cert) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(cert.getEncoded()));
+        } catch (CertificateEncodingException | java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /**
      * Makes the bundle signing key pair {@code label} (EC P-384, in the HSM, never extractable) and the
      * self-signed console certificate, and records the certificate: initialize makes v1, adopting a
@@ -181,7 +190,8 @@ public final class InitializeCeremony {
                 }
                 audit.append(c, new AuditEvent(AuditLog.CONSOLE, "console_certificate.created", Outcome.DONE, Map.of(
                         "key", label, "subject", cert.getSubjectX500Principal().getName(),
-                        "serial", cert.getSerialNumber().toString(16), "not_after", cert.getNotAfter().toInstant().toString())));
+                        "serial", cert.getSerialNumber().toString(16), "not_after", cert.getNotAfter().toInstant().toString(),
+                        "certificate_sha256", certificateSha256(cert))));
                 return null;
             });
             return cert;
