@@ -11,16 +11,28 @@ import java.util.List;
  * @param trustAnchors the console certificate and audit keys the run made or registered
  * @param identity     the HSM and console, as recorded when the run opened the HSM; null when the run
  *                     never opened it, or ran before the console recorded it
+ * @param exportedKeys every key the run's bundles carry, with its KCV
  */
-public record AuditorRecord(List<TrustAnchor> trustAnchors, Identity identity) {
+public record AuditorRecord(List<TrustAnchor> trustAnchors, Identity identity, List<ExportedKey> exportedKeys) {
 
     public AuditorRecord {
         trustAnchors = List.copyOf(trustAnchors);
+        exportedKeys = exportedKeys == null ? List.of() : List.copyOf(exportedKeys);
     }
 
     /** Nothing recorded. */
     public static AuditorRecord empty() {
-        return new AuditorRecord(List.of(), null);
+        return new AuditorRecord(List.of(), null, List.of());
+    }
+
+    /**
+     * A key a bundle of the run carries (the bundle's receipt), read from the signed bundle's own manifest.
+     *
+     * @param sequence    the bundle's sequence number in its zone
+     * @param wrappingKey the key it is wrapped under (ZMK or transport key) and its KCV
+     */
+    public record ExportedKey(String zone, long sequence, String keyId, String purpose, int version, String kcv, String wrappingKey,
+                              String wrappingKcv) {
     }
 
     /**

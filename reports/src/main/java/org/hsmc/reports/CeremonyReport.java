@@ -276,6 +276,18 @@ public final class CeremonyReport {
                 Column.mono(t.get("col.sha256"), 3.4f), Column.text(t.get("col.contents"), 1.5f), Column.text(t.get("col.file"), 1.9f),
                 Column.text(t.get("col.expires"), 1.4f)), rows);
         pdf.paragraph(t.get("ceremony.bundles_note"), Fonts.Face.REGULAR, 7.5f, true);
+        List<AuditorRecord.ExportedKey> exported = d.auditorRecord().exportedKeys();
+        if (!exported.isEmpty()) {
+            pdf.heading(t.get("ceremony.exported_keys"));
+            List<List<String>> keyRows = new ArrayList<>();
+            for (AuditorRecord.ExportedKey k : exported) {
+                keyRows.add(List.of(k.zone() + " #" + k.sequence(), Labels.dash(k.keyId()), Labels.dash(k.kcv()),
+                        Labels.dash(k.wrappingKey()) + " · " + Labels.dash(k.wrappingKcv())));
+            }
+            pdf.table(List.of(Column.text(t.get("col.bundle"), 1.1f), Column.mono(t.get("col.key"), 2.4f), Column.mono(t.get("col.kcv"), 1.3f),
+                    Column.mono(t.get("col.wrapped_under"), 2.6f)), keyRows);
+            pdf.paragraph(t.get("ceremony.exported_keys_note"), Fonts.Face.REGULAR, 7.5f, true);
+        }
     }
 
     private void auditChain(String hash) {

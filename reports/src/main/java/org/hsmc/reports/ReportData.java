@@ -250,7 +250,24 @@ public final class ReportData {
             signatures.add(new CeremonyReportData.SignatureLine("AUDITOR", ""));
         }
         return new CeremonyReportData(run, new CeremonyReportData.AuditSpan(row.headBefore(), row.headAfter()), participants, refusals,
-                steps, keys, components, bundles, signatures, new AuditorRecord(anchors, identity));
+                steps, keys, components, bundles, signatures, new AuditorRecord(anchors, identity, exportedKeys(c, runId)));
+    }
+
+    /** Every key the run's bundles carry, read from the signed bundles themselves, by zone and sequence. */
+    private static List<AuditorRecord.ExportedKey> exportedKeys(Connection c, String runId) throws SQLException {
+        List<AuditorRecord.ExportedKey> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT zone_id, sequence, der FROM bundle WHERE run_id = ? ORDER BY zone_id, sequence")) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    for (org.hsmc.ceremony.bundle.BundleReceipt.Key k : org.hsmc.ceremony.bundle.BundleReceipt.keys(rs.getBytes(3))) {
+                        out.add(new AuditorRecord.ExportedKey(rs.getString(1), rs.getLong(2), k.id(), k.purpose(), k.version(), k.kcv(),
+                                k.wrappingKey(), k.wrappingKcv()));
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     /** SHA-256 over the DER of the console certificate {@code keyId}, as stored; null when the store has none. */

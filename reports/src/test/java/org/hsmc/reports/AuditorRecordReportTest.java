@@ -66,6 +66,28 @@ class AuditorRecordReportTest {
     }
 
     @Test
+    void theExportReportListsEveryExportedKeyWithItsKcv() {
+        CeremonyReportData d = data.ceremony(home.run("08-export-bundle.yaml"));
+        List<AuditorRecord.ExportedKey> exported = d.auditorRecord().exportedKeys();
+        int carried = d.bundles().stream().mapToInt(b -> b.keys() == null ? 0 : b.keys()).sum();
+        assertThat(exported).hasSize(carried).isNotEmpty();
+        // each KCV is the inventory's for that key
+        Map<String, String> inventory = new java.util.HashMap<>();
+        home.store.read(c -> org.hsmc.ceremony.keys.KeyRecords.workingKeys(c, org.hsmc.ceremony.keys.InventoryFilter.ALL))
+                .forEach(k -> inventory.put(k.id(), k.kcv()));
+        for (AuditorRecord.ExportedKey k : exported) {
+            assertThat(k.kcv()).as(k.keyId()).isEqualTo(inventory.get(k.keyId()));
+        }
+        for (ReportLanguage lang : ReportLanguage.values()) {
+            String text = Pdfs.text(CeremonyReport.render(d, lang, TestConsole.PRINTED_AT).pdf());
+            assertThat(text).contains(new Texts(lang).get("ceremony.exported_keys"));
+            for (AuditorRecord.ExportedKey k : exported) {
+                assertThat(text).contains(k.keyId(), k.kcv());
+            }
+        }
+    }
+
+    @Test
     void everyRunThatOpenedTheHsmNamesTheHsmAndTheConsole() {
         for (String f : List.of("01-initialize.yaml", "02-generate-master-key.yaml", "04-generate-working-keys.yaml", "08-export-bundle.yaml")) {
             AuditorRecord.Identity i = data.ceremony(home.run(f)).auditorRecord().identity();
