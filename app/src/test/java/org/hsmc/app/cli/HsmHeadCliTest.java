@@ -37,11 +37,22 @@ class HsmHeadCliTest {
                 "--rehearsal-pins", home.resolve("rehearsal-pins.properties").toString());
         assertThat(init.exit()).as(init.out() + init.err()).isZero();
 
+        try (Store store = Store.open(ConsoleHome.store(home))) {
+            AuditLog log = new AuditLog(store, Clock.systemUTC());
+            assertThat(log.verify(java.util.Optional.empty()).lastCheckpointSeq()).as("initialize signs its last entry")
+                    .hasValue(log.head().seq());
+        }
+        Cli.Result lmk = Cli.run("ceremony", "run", examples.resolve("02-generate-master-key.yaml").toString(), "--home", home.toString(),
+                "--rehearsal-pins", home.resolve("rehearsal-pins.properties").toString());
+        assertThat(lmk.exit()).as(lmk.out() + lmk.err()).isZero();
+
         Cli.Result before = Cli.run("audit", "verify", "--home", home.toString());
         assertThat(before.exit()).as(before.out()).isZero();
         long last;
         try (Store store = Store.open(ConsoleHome.store(home))) {
             AuditLog log = new AuditLog(store, Clock.systemUTC());
+            assertThat(log.verify(java.util.Optional.empty()).lastCheckpointSeq()).as("a run signs its last entry when it ends")
+                    .hasValue(log.head().seq());
             List<Checkpoint> cps = log.checkpoints();
             last = cps.getLast().seq();
             assertThat(before.out()).contains("HSM's head:  " + last + ":", "the log was compared with it");

@@ -191,6 +191,15 @@ public final class Initialization {
 
     /** Ends the ceremony: refuses while a card is unchecked; signs the audit head; logs the HSM out. */
     public void finish() {
+        finish(() -> { });
+    }
+
+    /**
+     * As {@link #finish()}, running {@code beforeCheckpoint} (the run's final state) after the closing
+     * entry and the audit key's registration and before the checkpoint, so that the run's last entry is
+     * signed when the run ends.
+     */
+    public void finish(Runnable beforeCheckpoint) {
         requireSplit();
         List<String> left = unchecked();
         if (!left.isEmpty()) {
@@ -200,6 +209,8 @@ public final class Initialization {
         audit.append(new AuditEvent(actor, replacing == null ? "initialize.done" : "hsm.replacement_done", Outcome.DONE, Map.of("card_set", cardSet.id(),
                 "threshold", Integer.toString(cardSet.threshold()), "cards", Integer.toString(cardSet.shareCount()))));
         try {
+            audit.registerSigner(signer);
+            beforeCheckpoint.run();
             audit.checkpoint(signer);
         } finally {
             hsm.logout();

@@ -127,8 +127,7 @@ public final class InitializeCeremony {
                         return Boolean.TRUE;
                     }, ok -> "share opened");
                 }
-                in.finish();
-                journal.setState(runId, RunState.COMPLETED, null);
+                in.finish(() -> journal.setState(runId, RunState.COMPLETED, null)); // signed when the run ends
                 return journal.find(runId).orElseThrow();
             } finally {
                 Arrays.fill(current, '\0');
