@@ -37,7 +37,7 @@ import java.util.Optional;
  * <p>Each entry carries the hash of the entry before it: {@code hash = SHA-256(JCS(entry))}, where JCS is
  * RFC 8785 and the entry is {@code {seq, at, actor, action, outcome, details, prev_hash (hex)}}; entry 1's
  * {@code prev_hash} is 32 zero bytes ({@link AuditFormat} has the exact bytes; so does
- * {@code docs/audit-log-format.md}). At the end of each ceremony and at every login the head is signed
+ * {@code docs/audit-log-format.md}). When each run ends with the HSM open, the head is signed
  * by the audit signing key in the HSM as a checkpoint ({@link #checkpoint}), and the signature just made
  * is verified before it is stored. {@link #verify} recomputes everything and names the first bad entry;
  * key operations call {@link #requireIntact} first, so the console refuses them while its log does not
