@@ -122,6 +122,21 @@ class HsmAuditHeadTest {
     }
 
     @Test
+    void theHsmIdentifiedDetailsAreTheOnesTheFormatDocumentNames() throws Exception {
+        String doc = java.nio.file.Files.readString(AuditLogDocumentTest.DOC, java.nio.charset.StandardCharsets.UTF_8);
+        String row = doc.lines().filter(l -> l.startsWith("| `" + HsmIdentity.ACTION + "` |")).findFirst().orElseThrow();
+        java.util.Set<String> named = new java.util.TreeSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("`([a-z_]+)`").matcher(row.substring(row.indexOf('|', 2)));
+        while (m.find()) {
+            named.add(m.group(1));
+        }
+        Map<String, String> d = HsmIdentity.details(hsm);
+        assertThat(named).isEqualTo(d.keySet());
+        assertThat(d).containsEntry("token_label", SoftHsmStore.HSM).containsKey("token_firmware");
+        assertThat(d.get("library")).endsWith("libsofthsm2.so");
+    }
+
+    @Test
     void aLogAheadOfTheHsmsHeadIsIntactAndEachLogHasItsOwnHead(@TempDir Path dir) {
         HsmAuditSigner signer = signer();
         try (Store a = Store.open(dir.resolve("a.db")); Store b = Store.open(dir.resolve("b.db"))) {
