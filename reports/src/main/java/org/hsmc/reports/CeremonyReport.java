@@ -67,6 +67,8 @@ public final class CeremonyReport {
         fields.add(Field.text(t.get("ceremony.type"), l.of(Labels.TYPES, r.type()) + " (" + r.type() + ")"));
         fields.add(Field.text(t.get("ceremony.script"), r.source()));
         fields.add(Field.mono(t.get("ceremony.script_sha256"), r.scriptSha256()));
+        fields.add(Field.text(t.get("ceremony.printed_script"), t.format("ceremony.printed_script_value",
+                r.scriptSha256() == null ? "-" : PrintedScript.groups(java.util.HexFormat.of().parseHex(r.scriptSha256())))));
         fields.add(Field.text(t.get("ceremony.site"), r.site()));
         fields.add(Field.text(t.get("ceremony.operator"), r.operator()));
         fields.add(Field.text(t.get("ceremony.state"), l.of(Labels.STATES, r.state())));

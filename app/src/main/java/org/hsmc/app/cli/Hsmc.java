@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         description = "HSM Ceremony Console: key ceremonies on a PKCS#11 HSM with M-of-N admin cards.",
         subcommands = {DemoCommand.class, StatusCommand.class, CeremonyCommand.class, KeysCommand.class, ZonesCommand.class,
                 AuditCommand.class, BackupCommand.Backup.class, BackupCommand.Restore.class, ReportCommand.class, BundleCommand.class,
+                ScriptCommand.class, // issue 17: the printed script
                 CommandLine.HelpCommand.class})
 public final class Hsmc {
 

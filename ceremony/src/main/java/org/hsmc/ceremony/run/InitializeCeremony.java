@@ -142,6 +142,25 @@ public final class InitializeCeremony {
         }
     }
 
+    /** The names of the steps a run of {@code s} on the HSM token {@code hsmLabel} will take, in order (the printed script). */
+    public static List<String> plannedSteps(InitializeScript s, String hsmLabel) {
+        List<String> out = new ArrayList<>();
+        out.add("adopt HSM token '" + hsmLabel + "'");
+        int holders = 0;
+        for (CustodianSpec spec : s.custodians()) {
+            out.add("enrol " + spec.name() + " (" + spec.role() + ") with card '" + spec.card() + "'");
+            holders += spec.role() == Role.AUDITOR ? 0 : 1;
+        }
+        out.add("create the bundle signing key and the console certificate");
+        out.add("split the HSM credential " + s.threshold() + "-of-" + holders + " over the cards");
+        for (CustodianSpec spec : s.custodians()) {
+            if (spec.role() != Role.AUDITOR) {
+                out.add("check " + spec.name() + "'s card opens its share");
+            }
+        }
+        return out;
+    }
+
     /** SHA-256 over the certificate's DER, lower-case hex: the value a node compares before pinning it. */
     public static String certificateSha256(X509Certificate cert) {
         try {
