@@ -29,6 +29,9 @@ final class Attr {
     static final long EC_PARAMS = 0x180;
     static final long EC_POINT = 0x181;
 
+    static final long APPLICATION = 0x10;
+
+    static final long CKO_DATA = 0x0;
     static final long CKO_PUBLIC_KEY = 0x2;
     static final long CKO_PRIVATE_KEY = 0x3;
     static final long CKO_SECRET_KEY = 0x4;

@@ -662,6 +662,55 @@ public final class Session implements AutoCloseable {
         return java.util.Optional.of(copy);
     }
 
+    // ---------------------------------------------------------------- data objects
+
+    /**
+     * Replaces the token data object (CKO_DATA) with this label by a new one holding {@code value}: a token
+     * object with {@code privateObject} as CKA_PRIVATE (a private object is seen, read and written only
+     * while the user is logged in). The new object is created before the old ones are destroyed (tokens
+     * such as SoftHSM2 keep a data object's CKA_VALUE read-only), so a failure between the two leaves both,
+     * never none; {@link #readAllData} shows both.
+     */
+    public void writeData(String label, String application, byte[] value, boolean privateObject) {
+        List<KeyHandle> old = findData(label, privateObject);
+        AttributeVector attrs = new AttributeVector().class_(Attr.CKO_DATA).token(true).private_(privateObject)
+                .label(label).application(application).value(value);
+        call("C_CreateObject", "data object '" + label + "'", () -> raw().createObject(attrs));
+        for (KeyHandle h : old) {
+            destroy(h);
+        }
+    }
+
+    /** The values of every token data object with this label and CKA_PRIVATE that is visible now. */
+    public List<byte[]> readAllData(String label, boolean privateObject) {
+        List<byte[]> out = new ArrayList<>();
+        for (KeyHandle k : findData(label, privateObject)) {
+            byte[] v = call("C_GetAttributeValue", "data object '" + label + "' CKA_VALUE",
+                    () -> raw().getByteArrayAttrValue(k.handle(), Attr.VALUE));
+            out.add(v == null ? new byte[0] : v);
+        }
+        return out;
+    }
+
+    /**
+     * The value of the token data object with this label and CKA_PRIVATE, when one is visible (a private
+     * object only while the user is logged in); the first when several carry the label.
+     */
+    public java.util.Optional<byte[]> readData(String label, boolean privateObject) {
+        return readAllData(label, privateObject).stream().findFirst();
+    }
+
+    /** Handles of the token data objects with this label and CKA_PRIVATE that are visible now. */
+    public List<KeyHandle> findDataHandles(String label, boolean privateObject) {
+        return findData(label, privateObject);
+    }
+
+    private List<KeyHandle> findData(String label, boolean privateObject) {
+        AttributeVector t = new AttributeVector().class_(Attr.CKO_DATA).token(true).private_(privateObject).label(label);
+        // a data object is no key, but a handle is a handle: SECRET stands for "not a public key" here
+        return find(t, KeyHandle.KeyClass.SECRET, "data object '" + label + "'");
+    }
+
     /** Destroys an object. */
     public void destroy(KeyHandle key) {
         run("C_DestroyObject", key.toString(), () -> raw().destroyObject(key.handle()));

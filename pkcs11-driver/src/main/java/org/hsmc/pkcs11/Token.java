@@ -71,6 +71,16 @@ public final class Token implements AutoCloseable {
         return Pkcs11Module.describe(slot.getSlotID(), info, quirks);
     }
 
+    /** The token's firmware version (CK_TOKEN_INFO.firmwareVersion), e.g. {@code 2.6}, read now. */
+    public String firmwareVersion() {
+        return gate.call("C_GetTokenInfo", "", () -> slot.getToken().getTokenInfo().getFirmwareVersion().toString());
+    }
+
+    /** The token's hardware version (CK_TOKEN_INFO.hardwareVersion), e.g. {@code 2.6}, read now. */
+    public String hardwareVersion() {
+        return gate.call("C_GetTokenInfo", "", () -> slot.getToken().getTokenInfo().getHardwareVersion().toString());
+    }
+
     /** The mechanisms the token offers, read now. */
     public Set<Long> mechanisms() {
         long[] list = gate.call("C_GetMechanismList", "", () -> slot.getToken().getMechanismList());

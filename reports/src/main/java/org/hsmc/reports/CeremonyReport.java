@@ -67,6 +67,8 @@ public final class CeremonyReport {
         fields.add(Field.text(t.get("ceremony.type"), l.of(Labels.TYPES, r.type()) + " (" + r.type() + ")"));
         fields.add(Field.text(t.get("ceremony.script"), r.source()));
         fields.add(Field.mono(t.get("ceremony.script_sha256"), r.scriptSha256()));
+        fields.add(Field.text(t.get("ceremony.printed_script"), t.format("ceremony.printed_script_value",
+                r.scriptSha256() == null ? "-" : PrintedScript.groups(java.util.HexFormat.of().parseHex(r.scriptSha256())))));
         fields.add(Field.text(t.get("ceremony.site"), r.site()));
         fields.add(Field.text(t.get("ceremony.operator"), r.operator()));
         fields.add(Field.text(t.get("ceremony.state"), l.of(Labels.STATES, r.state())));
@@ -85,11 +87,13 @@ public final class CeremonyReport {
             pdf.heading(t.get("ceremony.notes"));
             pdf.paragraph(r.notes());
         }
+        identity();
         participants();
         steps();
         keys();
         components();
         bundles();
+        trustAnchors();
         auditChain(hash);
         signatures();
     }
@@ -225,6 +229,45 @@ public final class CeremonyReport {
         pdf.paragraph(t.get("ceremony.components_note"), Fonts.Face.REGULAR, 7.5f, true);
     }
 
+    /** The HSM and the console that did the work (issue 17, point 6). */
+    private void identity() {
+        pdf.heading(t.get("ceremony.identity_heading"));
+        AuditorRecord.Identity i = d.auditorRecord().identity();
+        if (i == null) {
+            pdf.paragraph(t.get("ceremony.identity_none"));
+            return;
+        }
+        pdf.fields(List.of(
+                Field.text(t.get("identity.token"), Labels.dash(i.tokenManufacturer()) + " " + Labels.dash(i.tokenModel())
+                        + " · " + t.format("identity.label", Labels.dash(i.tokenLabel()))),
+                Field.mono(t.get("identity.serial"), Labels.dash(i.tokenSerial())),
+                Field.text(t.get("identity.firmware"), t.format("identity.versions", Labels.dash(i.tokenFirmware()),
+                        Labels.dash(i.tokenHardware()))),
+                Field.text(t.get("identity.library_info"), Labels.dash(i.libraryManufacturer()) + " · " + Labels.dash(i.libraryDescription())
+                        + " " + Labels.dash(i.libraryVersion()) + " · Cryptoki " + Labels.dash(i.cryptokiVersion())),
+                Field.mono(t.get("identity.library"), Labels.dash(i.library())),
+                Field.text(t.get("identity.console"), Labels.dash(i.consoleVersion()) + " · " + Labels.dash(i.consoleBuild())),
+                Field.text(t.get("identity.recorded"), Labels.time(i.at()))));
+    }
+
+    /** Fingerprints an auditor or a node compares out of band, and what each covers (point 12). */
+    private void trustAnchors() {
+        List<AuditorRecord.TrustAnchor> anchors = d.auditorRecord().trustAnchors();
+        if (anchors.isEmpty()) {
+            return;
+        }
+        pdf.heading(t.get("ceremony.anchors"));
+        List<List<String>> rows = new ArrayList<>();
+        for (AuditorRecord.TrustAnchor a : anchors) {
+            boolean cert = "CONSOLE_CERTIFICATE".equals(a.kind());
+            rows.add(List.of(cert ? t.get("anchor.certificate") : t.get("anchor.audit_key"), Labels.dash(a.keyId()),
+                    Labels.dash(a.sha256()), cert ? t.get("anchor.certificate_covers") : t.get("anchor.audit_key_covers")));
+        }
+        pdf.table(List.of(Column.text(t.get("col.kind"), 1.4f), Column.mono(t.get("col.key"), 1.3f),
+                Column.mono(t.get("col.sha256"), 3.4f), Column.text(t.get("col.covers"), 2.6f)), rows);
+        pdf.paragraph(t.get("ceremony.anchors_note"), Fonts.Face.REGULAR, 7.5f, true);
+    }
+
     private void bundles() {
         pdf.heading(t.get("ceremony.bundles"));
         if (d.bundles().isEmpty()) {
@@ -241,6 +284,18 @@ public final class CeremonyReport {
                 Column.mono(t.get("col.sha256"), 3.4f), Column.text(t.get("col.contents"), 1.5f), Column.text(t.get("col.file"), 1.9f),
                 Column.text(t.get("col.expires"), 1.4f)), rows);
         pdf.paragraph(t.get("ceremony.bundles_note"), Fonts.Face.REGULAR, 7.5f, true);
+        List<AuditorRecord.ExportedKey> exported = d.auditorRecord().exportedKeys();
+        if (!exported.isEmpty()) {
+            pdf.heading(t.get("ceremony.exported_keys"));
+            List<List<String>> keyRows = new ArrayList<>();
+            for (AuditorRecord.ExportedKey k : exported) {
+                keyRows.add(List.of(k.zone() + " #" + k.sequence(), Labels.dash(k.keyId()), Labels.dash(k.kcv()),
+                        Labels.dash(k.wrappingKey()) + " · " + Labels.dash(k.wrappingKcv())));
+            }
+            pdf.table(List.of(Column.text(t.get("col.bundle"), 1.1f), Column.mono(t.get("col.key"), 2.4f), Column.mono(t.get("col.kcv"), 1.3f),
+                    Column.mono(t.get("col.wrapped_under"), 2.6f)), keyRows);
+            pdf.paragraph(t.get("ceremony.exported_keys_note"), Fonts.Face.REGULAR, 7.5f, true);
+        }
     }
 
     private void auditChain(String hash) {

@@ -17,12 +17,21 @@ import java.util.List;
  * @param components   key components handed over or typed in the run
  * @param bundles      bundles the run exported
  * @param signatures   the signature lines: operator, custodians, witnesses, auditor
+ * @param auditorRecord trust anchors made, and the HSM and console that did the work ({@link AuditorRecord})
  */
 public record CeremonyReportData(Run run, AuditSpan audit, List<Participant> participants, List<Refusal> refusals,
                                  List<StepAttempt> steps, List<KeyChange> keys, List<Component> components,
-                                 List<Bundle> bundles, List<SignatureLine> signatures) {
+                                 List<Bundle> bundles, List<SignatureLine> signatures, AuditorRecord auditorRecord) {
+
+    /** Facts without an auditor's record (nothing of it recorded). */
+    public CeremonyReportData(Run run, AuditSpan audit, List<Participant> participants, List<Refusal> refusals,
+                              List<StepAttempt> steps, List<KeyChange> keys, List<Component> components,
+                              List<Bundle> bundles, List<SignatureLine> signatures) {
+        this(run, audit, participants, refusals, steps, keys, components, bundles, signatures, AuditorRecord.empty());
+    }
 
     public CeremonyReportData {
+        auditorRecord = auditorRecord == null ? AuditorRecord.empty() : auditorRecord;
         participants = List.copyOf(participants);
         refusals = List.copyOf(refusals);
         steps = List.copyOf(steps);

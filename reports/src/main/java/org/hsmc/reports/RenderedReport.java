@@ -27,4 +27,18 @@ public record RenderedReport(String kind, byte[] pdf, byte[] json, String sha256
     public byte[] json() {
         return json.clone();
     }
+
+    /** The facts hash: SHA-256 of {@link #json()}, printed on every page (the same as {@link #sha256()}). */
+    public String factsSha256() {
+        return sha256;
+    }
+
+    /**
+     * SHA-256 of the PDF file itself, lower-case hex: what {@code sha256sum REPORT.pdf} prints. The window
+     * shows it beside the facts hash; the command that writes the file prints it; the companion file holds
+     * it as {@value ReportJson#PDF_SHA256}.
+     */
+    public String pdfSha256() {
+        return ReportJson.sha256(pdf);
+    }
 }

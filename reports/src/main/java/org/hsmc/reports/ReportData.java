@@ -125,8 +125,22 @@ public final class ReportData {
             }
         }
         Map<String, String> addedNames = new LinkedHashMap<>();
+        List<AuditorRecord.TrustAnchor> anchors = new ArrayList<>();
+        AuditorRecord.Identity identity = null;
         for (AuditEntry e : entries) {
             Map<String, String> d = details(e);
+            if (e.action().equals("console_certificate.created")) {
+                String sha = d.get("certificate_sha256");
+                anchors.add(new AuditorRecord.TrustAnchor("CONSOLE_CERTIFICATE", d.get("key"),
+                        sha != null ? sha : certificateSha256(c, d.get("key"))));
+            } else if (e.action().equals("audit.signer_registered")) {
+                anchors.add(new AuditorRecord.TrustAnchor("AUDIT_KEY", d.get("key_id"), d.get("public_key_sha256")));
+            } else if (e.action().equals(org.hsmc.ceremony.audit.HsmIdentity.ACTION) && identity == null) {
+                identity = new AuditorRecord.Identity(e.at(), d.get("library"), d.get("library_manufacturer"),
+                        d.get("library_description"), d.get("library_version"), d.get("cryptoki_version"), d.get("token_label"),
+                        d.get("token_manufacturer"), d.get("token_model"), d.get("token_serial"), d.get("token_hardware"),
+                        d.get("token_firmware"), d.get("console_version"), d.get("console_build"));
+            }
             switch (e.action()) {
                 case "custodian.added" -> {
                     addedNames.put(d.get("custodian"), d.get("name"));
@@ -236,7 +250,34 @@ public final class ReportData {
             signatures.add(new CeremonyReportData.SignatureLine("AUDITOR", ""));
         }
         return new CeremonyReportData(run, new CeremonyReportData.AuditSpan(row.headBefore(), row.headAfter()), participants, refusals,
-                steps, KeyChangeSummary.summarise(keys), components, bundles, signatures);
+                steps, KeyChangeSummary.summarise(keys), components, bundles, signatures, new AuditorRecord(anchors, identity, exportedKeys(c, runId)));
+    }
+
+    /** Every key the run's bundles carry, read from the signed bundles themselves, by zone and sequence. */
+    private static List<AuditorRecord.ExportedKey> exportedKeys(Connection c, String runId) throws SQLException {
+        List<AuditorRecord.ExportedKey> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT zone_id, sequence, der FROM bundle WHERE run_id = ? ORDER BY zone_id, sequence")) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    for (org.hsmc.ceremony.bundle.BundleReceipt.Key k : org.hsmc.ceremony.bundle.BundleReceipt.keys(rs.getBytes(3))) {
+                        out.add(new AuditorRecord.ExportedKey(rs.getString(1), rs.getLong(2), k.id(), k.purpose(), k.version(), k.kcv(),
+                                k.wrappingKey(), k.wrappingKcv()));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** SHA-256 over the DER of the console certificate {@code keyId}, as stored; null when the store has none. */
+    private static String certificateSha256(Connection c, String keyId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT der FROM console_certificate WHERE key_id = ?")) {
+            ps.setString(1, keyId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? ReportJson.sha256(rs.getBytes(1)) : null;
+            }
+        }
     }
 
     private static final class MutableParticipant {

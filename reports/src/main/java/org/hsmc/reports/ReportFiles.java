@@ -40,7 +40,7 @@ public final class ReportFiles {
             writeNew(pdf, report.pdf());
             written.add(pdf);
             if (withCompanion) {
-                writeNew(json, report.json());
+                writeNew(json, ReportJson.companionFile(report.json(), report.pdfSha256()));
                 written.add(json);
             }
             return written;

@@ -65,6 +65,38 @@ public final class ReportJson {
         }
     }
 
+    /** The member of the companion file that holds the PDF file's own SHA-256 (not part of the facts). */
+    public static final String PDF_SHA256 = "pdf_sha256";
+
+    /**
+     * The companion file written beside a PDF: the facts plus {@value #PDF_SHA256}, the SHA-256 of the PDF
+     * file itself, canonical (RFC 8785). Without that member it is, byte for byte, the facts whose SHA-256
+     * is the facts hash.
+     */
+    public static byte[] companionFile(byte[] facts, String pdfSha256) {
+        JsonNode tree = parse(facts);
+        if (!(tree instanceof ObjectNode o)) {
+            throw new ReportException("A report's facts are not a JSON object.");
+        }
+        ObjectNode copy = o.deepCopy();
+        copy.put(PDF_SHA256, pdfSha256);
+        return canonical(copy);
+    }
+
+    /** The companion file split into the facts (canonical bytes) and the PDF's SHA-256 it names (null when it names none). */
+    record CompanionFile(byte[] facts, String pdfSha256) {
+    }
+
+    static CompanionFile readCompanionFile(byte[] file) {
+        JsonNode tree = parse(file);
+        if (!(tree instanceof ObjectNode o) || !o.has(PDF_SHA256)) {
+            return new CompanionFile(file, null);
+        }
+        ObjectNode copy = o.deepCopy();
+        String pdf = copy.remove(PDF_SHA256).asText();
+        return new CompanionFile(canonical(copy), pdf);
+    }
+
     /** The companion's bytes for {@code facts}. */
     static byte[] companion(String kind, Object facts) {
         return canonical(tree(kind, facts));

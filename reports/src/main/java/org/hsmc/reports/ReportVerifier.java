@@ -121,6 +121,7 @@ public final class ReportVerifier {
             }
             companion(pdfFile, json, factFindings);
             checks.add(new Check("facts", factFindings.isEmpty(), factFindings));
+            checks.add(pdfFile(pdfFile));
 
             ReportLanguage language = ReportLanguage.of(Optional.ofNullable(info.getCustomMetadataValue(Rendering.INFO_LANGUAGE)).orElse("en"));
             Instant printedAt = parseInstant(info.getCustomMetadataValue(Rendering.INFO_PRINTED_AT));
@@ -187,13 +188,42 @@ public final class ReportVerifier {
             return;
         }
         try {
-            byte[] beside = Files.readAllBytes(file);
-            if (!Arrays.equals(beside, json)) {
-                findings.add("The companion " + file.getFileName() + " (SHA-256 " + ReportJson.sha256(beside) + ") is not the facts"
-                        + " inside the PDF (SHA-256 " + ReportJson.sha256(json) + ").");
+            ReportJson.CompanionFile beside = ReportJson.readCompanionFile(Files.readAllBytes(file));
+            if (!Arrays.equals(beside.facts(), json)) {
+                findings.add("The companion " + file.getFileName() + " (facts SHA-256 " + ReportJson.sha256(beside.facts()) + ") is not"
+                        + " the facts inside the PDF (SHA-256 " + ReportJson.sha256(json) + ").");
             }
+
         } catch (IOException e) {
             findings.add("The companion " + file + " cannot be read: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The PDF file against the SHA-256 its companion names ({@value ReportJson#PDF_SHA256}): passes when they
+     * agree, or when no companion beside it names one (then the file's SHA-256 is only reported).
+     */
+    private static Check pdfFile(Path pdf) {
+        Path file = companionOf(pdf);
+        try {
+            String actual = ReportJson.sha256(Files.readAllBytes(pdf));
+            if (!Files.isRegularFile(file)) {
+                return new Check("pdf file", true, List.of("No companion beside it names the PDF's SHA-256; the file's SHA-256 is "
+                        + actual + "."));
+            }
+            ReportJson.CompanionFile beside = ReportJson.readCompanionFile(Files.readAllBytes(file));
+            if (beside.pdfSha256() == null) {
+                return new Check("pdf file", true, List.of("The companion " + file.getFileName() + " names no PDF SHA-256; the file's"
+                        + " SHA-256 is " + actual + "."));
+            }
+            if (!actual.equals(beside.pdfSha256())) {
+                return new Check("pdf file", false, List.of("The companion " + file.getFileName() + " names the PDF's SHA-256 "
+                        + beside.pdfSha256() + ", but the file " + pdf.getFileName() + " has SHA-256 " + actual + ": the PDF file was"
+                        + " changed or replaced after it was written."));
+            }
+            return new Check("pdf file", true, List.of());
+        } catch (IOException | ReportException e) {
+            return new Check("pdf file", false, List.of("The PDF's SHA-256 cannot be compared with its companion: " + e.getMessage()));
         }
     }
 

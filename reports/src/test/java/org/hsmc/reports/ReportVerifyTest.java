@@ -63,7 +63,7 @@ class ReportVerifyTest {
         for (ReportLanguage lang : ReportLanguage.values()) {
             ReportVerifier.Result r = ReportVerifier.verify(printed(dir, "04-generate-working-keys.yaml", lang), data, fonts);
             assertThat(r.checks()).extracting(ReportVerifier.Check::name)
-                    .containsExactly("facts", "pages", "records", "printed text", "audit log");
+                    .containsExactly("facts", "pdf file", "pages", "records", "printed text", "audit log");
             assertThat(r.checks()).allSatisfy(c -> assertThat(c.passed()).as(c.name() + ": " + c.findings()).isTrue());
             assertThat(r.verified()).isTrue();
             assertThat(r.kind()).isEqualTo(ReportJson.CEREMONY);
@@ -138,7 +138,7 @@ class ReportVerifyTest {
         CeremonyReportData forged = new CeremonyReportData(new CeremonyReportData.Run(r.id(), r.type(), r.title(), r.source(),
                 r.scriptSha256(), r.site(), "Mallory", r.state(), r.startedAt(), r.endedAt(), r.failure(), r.rehearsalPins(), r.notes(),
                 r.witnesses()), real.audit(), real.participants(), real.refusals(), real.steps(), real.keys(), real.components(),
-                real.bundles(), real.signatures());
+                real.bundles(), real.signatures(), real.auditorRecord());
         Path pdf = dir.resolve("forged.pdf");
         ReportFiles.write(CeremonyReport.render(forged, ReportLanguage.EN, Instant.now(), fonts), pdf, true);
         Map<String, ReportVerifier.Check> checks = verify(pdf);

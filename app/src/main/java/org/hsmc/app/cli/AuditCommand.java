@@ -35,7 +35,8 @@ import java.util.concurrent.Callable;
  * is intact; 1 it is not, or the command was refused; 2 the command line is wrong.
  */
 @Command(name = "audit", description = "Verify or export the tamper-evident audit log.",
-        subcommands = {AuditCommand.Verify.class, AuditCommand.Export.class, AuditCommand.VerifyFile.class})
+        subcommands = {AuditCommand.Verify.class, AuditCommand.Export.class, AuditCommand.VerifyFile.class,
+                AuditCommand.PublicKeyPem.class})
 final class AuditCommand {
 
     /** Reads {@code SEQ:HASH} (as printed in every ceremony report). */
@@ -68,10 +69,13 @@ final class AuditCommand {
 
         @Override
         public Integer call() {
-            Path db = existingStore(homeOption.resolve());
+            Path home = homeOption.resolve();
+            Path db = existingStore(home);
             try (Store store = Store.open(db)) {
-                AuditVerification v = new AuditLog(store, Clock.systemUTC()).verify(Optional.ofNullable(expectedHead));
-                return report(spec, "Audit log:   " + db, v, json);
+                AuditLog log = new AuditLog(store, Clock.systemUTC());
+                HsmHeadProbe kept = HsmHeadProbe.read(home, log);
+                AuditVerification v = log.verify(Optional.ofNullable(expectedHead), kept.head());
+                return report(spec, "Audit log:   " + db + "\nHSM's head:  " + kept.note(), v, json);
             } catch (StoreException e) {
                 throw new Hsmc.UserError(e.getMessage());
             }
@@ -152,6 +156,56 @@ final class AuditCommand {
                         .orElse("\nTrusted key: none given (signatures checked with the keys the file itself lists)");
                 return report(spec, source, v, json);
             } catch (AuditExportFormatException e) {
+                throw new Hsmc.UserError(e.getMessage());
+            }
+        }
+    }
+
+    @Command(name = "public-key", description = "Write the audit signing key's public key (PEM) for 'hsmc audit verify-file"
+            + " --public-key', and print its SHA-256 fingerprint (over the DER SubjectPublicKeyInfo) to compare with the"
+            + " ceremony report. Never overwrites a file.")
+    static final class PublicKeyPem implements Callable<Integer> {
+        @Mixin
+        HomeOption homeOption = new HomeOption();
+
+        @Option(names = "--out", paramLabel = "FILE", required = true, description = "The PEM file to create.")
+        Path out;
+
+        @Option(names = "--key-id", paramLabel = "ID", description = "The audit key, e.g. audit-signer/v1 (default: the newest).")
+        String keyId;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Path db = existingStore(homeOption.resolve());
+            try (Store store = Store.open(db)) {
+                Map<String, PublicKey> signers = new AuditLog(store, Clock.systemUTC()).signers();
+                if (signers.isEmpty()) {
+                    throw new Hsmc.UserError("The audit log lists no signing key yet: the first checkpoint (the end of the"
+                            + " initialize ceremony) registers it.");
+                }
+                String id = keyId != null ? keyId : signers.keySet().stream().reduce((a, b) -> b).orElseThrow();
+                PublicKey key = signers.get(id);
+                if (key == null) {
+                    throw new Hsmc.UserError("The audit log lists no signing key '" + id + "'; it lists " + signers.keySet() + ".");
+                }
+                try {
+                    Files.writeString(out, SignerKeys.toPem(key), StandardCharsets.US_ASCII, java.nio.file.StandardOpenOption.CREATE_NEW,
+                            java.nio.file.StandardOpenOption.WRITE);
+                } catch (java.nio.file.FileAlreadyExistsException e) {
+                    throw new Hsmc.UserError("The file " + out + " already exists; the console never overwrites a file.");
+                } catch (IOException e) {
+                    throw new Hsmc.UserError("The file " + out + " cannot be written: " + e.getMessage());
+                }
+                PrintWriter w = spec.commandLine().getOut();
+                w.println("Audit key:   '" + id + "' written to " + out.toAbsolutePath());
+                w.println("Fingerprint: SHA-256 " + SignerKeys.fingerprint(key) + " (over the DER SubjectPublicKeyInfo; compare it"
+                        + " with the initialization report)");
+                w.flush();
+                return Hsmc.EXIT_OK;
+            } catch (StoreException e) {
                 throw new Hsmc.UserError(e.getMessage());
             }
         }

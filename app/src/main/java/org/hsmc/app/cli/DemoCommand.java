@@ -7,6 +7,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,7 +57,8 @@ final class DemoCommand implements Callable<Integer> {
             throw new Hsmc.UserError("The directory " + home + " is not empty and holds no site profile. Choose an"
                     + " empty directory with --home, so that nothing there is overwritten.");
         }
-        Files.createDirectories(home);
+        org.hsmc.ceremony.store.PrivateFiles.createDirectories(home);
+        org.hsmc.ceremony.store.PrivateFiles.restrict(home); // the officer's alone, even when the empty folder existed
         Path conf = SoftHsm.createStore(home.resolve("softhsm"));
         out.println("Creating the demo token store in " + conf.getParent() + " …");
         SoftHsm.initToken(conf, HSM_TOKEN, DEMO_SO_PIN.toCharArray(), demoUserPin(HSM_TOKEN).toCharArray());
@@ -101,8 +103,11 @@ final class DemoCommand implements Callable<Integer> {
                 component.zmk/bj-01/v1.2=2222222222222222222222222222222222222222222222222222222222222222
                 component.zmk/bj-01/v1.3=4444444444444444444444444444444444444444444444444444444444444444
                 """);
-        Files.writeString(home.resolve("demo-pins.txt"), sheet, StandardCharsets.UTF_8);
-        Files.writeString(home.resolve(REHEARSAL_PINS), rehearsal, StandardCharsets.UTF_8);
+        for (var f : java.util.Map.of("demo-pins.txt", sheet, REHEARSAL_PINS, rehearsal).entrySet()) {
+            try (OutputStream o = org.hsmc.ceremony.store.PrivateFiles.newOutputStream(home.resolve(f.getKey()))) { // 0600
+                o.write(f.getValue().toString().getBytes(StandardCharsets.UTF_8));
+            }
+        }
         out.println("Demo home created: " + home);
         out.println("Demo PIN sheet:    " + home.resolve("demo-pins.txt"));
         out.println("Rehearse the ceremonies in order, for example:");

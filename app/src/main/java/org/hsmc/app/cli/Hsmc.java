@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         subcommands = {DemoCommand.class, StatusCommand.class, CeremonyCommand.class, KeysCommand.class, ZonesCommand.class,
                 AuditCommand.class, BackupCommand.Backup.class, BackupCommand.Restore.class, ReportCommand.class, BundleCommand.class,
                 HsmCommand.class,
+                ScriptCommand.class, // issue 17: the printed script
                 CommandLine.HelpCommand.class})
 public final class Hsmc {
 

@@ -39,8 +39,8 @@ public final class RehearsalFormFolder implements FormPrinter {
     public String print(Form form, byte[] pdf) {
         Path file = dir.resolve(fileName(form));
         try {
-            Files.createDirectories(dir);
-            try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            org.hsmc.ceremony.store.PrivateFiles.createDirectories(dir);
+            try (OutputStream out = org.hsmc.ceremony.store.PrivateFiles.newOutputStream(file)) { // 0600: it holds a clear component
                 out.write(pdf);
             }
             return "rehearsal: written to " + file.toAbsolutePath();

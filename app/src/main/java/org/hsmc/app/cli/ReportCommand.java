@@ -82,7 +82,8 @@ final class ReportCommand {
                 w.println("Report:         " + files.get(0).toAbsolutePath() + " (" + r.pages() + (r.pages() == 1 ? " page" : " pages") + ")");
                 w.println("Companion:      " + files.get(1).toAbsolutePath());
                 w.println("Run:            " + facts.run().id() + " (" + facts.run().type() + ", " + facts.run().state() + ")");
-                w.println("Report SHA-256: " + r.sha256());
+                w.println("Facts SHA-256:  " + r.factsSha256() + " (printed on every page; the companion without pdf_sha256)");
+                w.println("PDF SHA-256:    " + r.pdfSha256() + " (the file itself: sha256sum " + files.get(0).getFileName() + ")");
                 w.println("Check it later with: hsmc report verify " + files.get(0));
                 w.flush();
                 return Hsmc.EXIT_OK;
@@ -115,7 +116,8 @@ final class ReportCommand {
                 ReportFiles.write(r, out, false);
                 PrintWriter w = spec.commandLine().getOut();
                 w.println("Audit extract:  " + out.toAbsolutePath() + " (" + r.pages() + (r.pages() == 1 ? " page" : " pages") + ")");
-                w.println("Report SHA-256: " + r.sha256());
+                w.println("Facts SHA-256:  " + r.factsSha256() + " (printed on every page)");
+                w.println("PDF SHA-256:    " + r.pdfSha256() + " (the file itself)");
                 w.flush();
                 return Hsmc.EXIT_OK;
             });
@@ -175,7 +177,8 @@ final class ReportCommand {
                 ReportFiles.write(r, out, false);
                 PrintWriter w = spec.commandLine().getOut();
                 w.println("Key inventory:  " + out.toAbsolutePath() + " (" + r.pages() + (r.pages() == 1 ? " page" : " pages") + ")");
-                w.println("Report SHA-256: " + r.sha256());
+                w.println("Facts SHA-256:  " + r.factsSha256() + " (printed on every page)");
+                w.println("PDF SHA-256:    " + r.pdfSha256() + " (the file itself)");
                 w.flush();
                 return Hsmc.EXIT_OK;
             });
@@ -204,7 +207,8 @@ final class ReportCommand {
                 w.println("Report:       " + report.toAbsolutePath());
                 w.println("Kind:         " + (r.kind() == null ? "(not a report of this console)" : r.kind())
                         + (r.subject() == null ? "" : ", " + r.subject()) + ", " + r.pages() + (r.pages() == 1 ? " page" : " pages"));
-                w.println("Report hash:  " + (r.sha256() == null ? "(none)" : r.sha256()));
+                w.println("Facts hash:   " + (r.sha256() == null ? "(none)" : r.sha256()));
+                w.println("PDF SHA-256:  " + org.hsmc.reports.ReportJson.sha256(readAll(report)) + " (the file itself)");
                 for (ReportVerifier.Check c : r.checks()) {
                     w.printf("%-13s %s%n", c.name() + ":", c.passed() ? "OK" : "FAILED");
                     c.findings().forEach(f -> w.println("    - " + f));
@@ -219,6 +223,14 @@ final class ReportCommand {
                 }
                 return Hsmc.EXIT_OK;
             });
+        }
+    }
+
+    private static byte[] readAll(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (java.io.IOException e) {
+            throw new Hsmc.UserError("The file " + file + " cannot be read: " + e.getMessage());
         }
     }
 

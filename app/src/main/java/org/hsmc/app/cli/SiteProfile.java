@@ -105,8 +105,8 @@ record SiteProfile(String site, Path hsmModule, String hsmToken, Path cardModule
         p.setProperty("forms.output", forms.rehearsalFolder() ? "rehearsal-folder" : "printer");
         p.setProperty("forms.print_command", String.join(" ", forms.printCommand()));
         p.setProperty("forms.language", forms.language());
-        try (Writer w = Files.newBufferedWriter(home.resolve(FILE), StandardCharsets.UTF_8,
-                java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+        try (Writer w = new java.io.OutputStreamWriter(org.hsmc.ceremony.store.PrivateFiles.newOutputStream(home.resolve(FILE)),
+                StandardCharsets.UTF_8)) {
             p.store(w, "HSM Ceremony Console site profile: PKCS#11 libraries and token labels (no PINs, ever)");
         }
     }

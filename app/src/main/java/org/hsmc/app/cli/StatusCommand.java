@@ -36,6 +36,9 @@ final class StatusCommand implements Callable<Integer> {
         out.println();
         out.println("Site:        " + profile.site());
         out.println("Home:        " + home);
+        for (ConsoleHome.Exposure e : ConsoleHome.exposures(home)) {
+            out.println(e.message());
+        }
         ModuleSettings modules = ModuleSettings.read(home, profile);
         try (Pkcs11Module module = Pkcs11Module.load(modules.hsm())) {
             ModuleDescription d = module.description();
@@ -79,9 +82,11 @@ final class StatusCommand implements Callable<Integer> {
             try (org.hsmc.ceremony.store.Store store = org.hsmc.ceremony.store.Store.open(ConsoleHome.store(home))) {
                 java.time.Clock clock = java.time.Clock.systemUTC();
                 org.hsmc.ceremony.audit.AuditLog audit = new org.hsmc.ceremony.audit.AuditLog(store, clock);
-                var v = audit.verify(java.util.Optional.empty());
+                HsmHeadProbe kept = HsmHeadProbe.read(home, audit);
+                var v = audit.verify(java.util.Optional.empty(), kept.head());
                 out.println("Audit log:   " + (v.intact() ? "VERIFIED, " + v.entriesChecked() + " entries, head " + audit.head().text()
                         : "BROKEN: " + v.message() + " Key operations are refused until this is resolved."));
+                out.println("HSM's head:  " + kept.note());
                 var lmk = store.read(org.hsmc.ceremony.keys.KeyRecords::activeMasterKey);
                 out.println("Master key:  " + lmk.map(k -> k.label() + " KCV " + k.kcv()).orElse("none yet"));
                 out.println("Zones:       " + store.read(org.hsmc.ceremony.keys.KeyRecords::zones).size()

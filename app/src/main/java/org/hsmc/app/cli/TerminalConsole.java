@@ -38,6 +38,11 @@ final class TerminalConsole implements CeremonyConsole {
         this.rehearsal = rehearsal;
     }
 
+    /** The card token with this label (for consoles that reuse this one's form printing). */
+    org.hsmc.pkcs11.Token card(String label) {
+        return ctx.card(label);
+    }
+
     @Override
     public Optional<CardAndPin> nextCard(QuorumSession quorum) {
         out.printf("Quorum for %s: %d of %d cards%n", quorum.operation(), quorum.approvals().size(), quorum.required());

@@ -112,6 +112,23 @@ class AuditCommandTest {
     }
 
     @Test
+    void thePublicKeyCommandWritesThePemAnExportVerifiesWith() throws Exception {
+        Path out = tmp.resolve("written-key.pem");
+        Result r = run("audit", "public-key", "--home", home.toString(), "--out", out.toString());
+        assertThat(r.exit()).as(r.err()).isEqualTo(Hsmc.EXIT_OK);
+        assertThat(Files.readString(out)).isEqualTo(SignerKeys.toPem(signer.pair.getPublic()));
+        assertThat(r.out()).contains("'audit-signer/v1' written to", "SHA-256 " + SignerKeys.fingerprint(signer.pair.getPublic()),
+                "DER SubjectPublicKeyInfo");
+        Result v = run("audit", "verify-file", export().toString(), "--public-key", out.toString());
+        assertThat(v.exit()).as(v.out()).isEqualTo(Hsmc.EXIT_OK);
+        Result again = run("audit", "public-key", "--home", home.toString(), "--out", out.toString());
+        assertThat(again.exit()).isEqualTo(Hsmc.EXIT_REFUSED);
+        assertThat(again.err()).contains("already exists");
+        Result unknown = run("audit", "public-key", "--home", home.toString(), "--out", tmp.resolve("x.pem").toString(), "--key-id", "audit-signer/v9");
+        assertThat(unknown.err()).contains("lists no signing key 'audit-signer/v9'", "audit-signer/v1");
+    }
+
+    @Test
     void exportThenVerifyTheFileWithThePublicKeyAlone() throws Exception {
         Path file = tmp.resolve("audit.jsonl");
         Result e = run("audit", "export", "--out", file.toString(), "--home", home.toString());

@@ -49,7 +49,7 @@ class ReportCommandTest {
         Path pdf = home.resolve("out").resolve("run.pdf");
         Result r = run("report", "ceremony", runId.substring(0, 8), "--out", pdf.toString(), "--home", home.toString());
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).contains("Report SHA-256: ").contains(runId).contains("run.json");
+        assertThat(r.out()).contains("Facts SHA-256: ", "PDF SHA-256: ").contains(runId).contains("run.json");
         assertThat(pdf).isRegularFile();
         assertThat(home.resolve("out").resolve("run.json")).isRegularFile();
 

@@ -123,14 +123,39 @@ public final class AuditFormat {
         return HexFormat.of().formatHex(b);
     }
 
+    /** True when {@code s} in UTF-8 is exactly {@code b[0..n)}. */
+    static boolean sameUtf8(String s, byte[] b, int n) {
+        int k = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                if (k >= n || b[k++] != (byte) c) {
+                    return false;
+                }
+            } else {
+                // rare: compare the rest through a real encoder
+                byte[] rest = s.substring(i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                return n - k == rest.length && java.util.Arrays.equals(b, k, n, rest, 0, rest.length);
+            }
+        }
+        return k == n;
+    }
+
     /**
      * Recomputes entry hashes with one reused buffer and digest (verification's hot path). Not
      * thread-safe.
      */
     static final class Hasher {
         private final CanonicalJson json = new CanonicalJson();
+        private final CanonicalJson detailsJson = new CanonicalJson();
         private final MessageDigest sha = sha256();
         private final byte[] out = new byte[HASH_BYTES];
+        private boolean nonCanonical;
+
+        /** True when the last entry hashed read, but its stored details were not byte for byte their canonical form. */
+        boolean lastWasNonCanonical() {
+            return nonCanonical;
+        }
 
         /**
          * The hash {@code e} should have, in a buffer reused by the next call; null when the entry cannot
@@ -138,8 +163,16 @@ public final class AuditFormat {
          * entry was changed.
          */
         byte[] hash(AuditEntry e) {
+            nonCanonical = false;
             try {
                 TreeMap<String, String> details = DetailsJson.parse(e.detailsJson());
+                // the stored text must be its own canonical form, byte for byte: any other spelling is a change
+                detailsJson.reset();
+                detailsJson.sortedObject(details);
+                if (!sameUtf8(e.detailsJson(), detailsJson.buffer(), detailsJson.length())) {
+                    nonCanonical = true;
+                    return null;
+                }
                 json.reset();
                 writeEntry(json, e.seq(), e.at(), e.actor(), e.action(), e.outcome(), details, e.prevHashRef());
                 sha.update(json.buffer(), 0, json.length());

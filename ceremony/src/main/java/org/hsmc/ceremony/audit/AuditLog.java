@@ -37,7 +37,7 @@ import java.util.Optional;
  * <p>Each entry carries the hash of the entry before it: {@code hash = SHA-256(JCS(entry))}, where JCS is
  * RFC 8785 and the entry is {@code {seq, at, actor, action, outcome, details, prev_hash (hex)}}; entry 1's
  * {@code prev_hash} is 32 zero bytes ({@link AuditFormat} has the exact bytes; so does
- * {@code docs/audit-log-format.md}). At the end of each ceremony and at every login the head is signed
+ * {@code docs/audit-log-format.md}). When each run ends with the HSM open, the head is signed
  * by the audit signing key in the HSM as a checkpoint ({@link #checkpoint}), and the signature just made
  * is verified before it is stored. {@link #verify} recomputes everything and names the first bad entry;
  * key operations call {@link #requireIntact} first, so the console refuses them while its log does not
@@ -107,6 +107,21 @@ public final class AuditLog {
     /** Appends {@code event} in a transaction of its own. */
     public AuditEntry append(AuditEvent event) {
         return store.write(c -> append(c, event));
+    }
+
+    /**
+     * The log's id: the first 32 hex digits of entry 1's hash (unique to each log, since entry 1 holds the
+     * time it was written). It names the head the HSM keeps for this log ({@link HsmAuditHead}). Empty
+     * while the log is empty (or its first entry is gone).
+     */
+    public Optional<String> logId() {
+        return store.read(c -> {
+            try (PreparedStatement st = c.prepareStatement("SELECT hash FROM audit_entry WHERE seq = 1");
+                 ResultSet rs = st.executeQuery()) {
+                byte[] h = rs.next() ? rs.getBytes(1) : null;
+                return h == null || h.length < 16 ? Optional.<String>empty() : Optional.of(AuditFormat.hex(Arrays.copyOf(h, 16)));
+            }
+        });
     }
 
     /** The head: the last entry's number and hash ({@code 0:000…} for an empty log). */
@@ -190,10 +205,13 @@ public final class AuditLog {
      * @throws AuditLogBrokenException when the log does not verify
      */
     public Checkpoint checkpoint(AuditSigner signer) {
+        Optional<String> logId = logId();
+        Optional<AuditHead> kept = logId.flatMap(signer::keptHead);
+        requireIntact(kept);
         registerSigner(signer);
         PublicKey key = SignerKeys.fromSpki(signer.publicKeyInfo());
-        return store.write(c -> {
-            AuditVerification v = verify(c, Optional.empty());
+        Checkpoint done = store.write(c -> {
+            AuditVerification v = verify(c, Optional.empty(), kept);
             if (!v.intact()) {
                 throw new AuditLogBrokenException(v);
             }
@@ -221,6 +239,9 @@ public final class AuditLog {
             LOG.info("audit checkpoint signed by '{}' at {}", signer.keyId(), head.text());
             return cp;
         });
+        // after the commit: the HSM's head may lag the log (entries after it are unsigned), never lead it
+        signer.keepHead(logId.orElseGet(() -> logId().orElseThrow()), new AuditHead(done.seq(), done.headHashRef()));
+        return done;
     }
 
     // ---------------------------------------------------------------- reading and verifying
@@ -230,7 +251,27 @@ public final class AuditLog {
      * store lists), and the expected head when given (from the last ceremony report).
      */
     public AuditVerification verify(Optional<AuditHead> expectedHead) {
-        return store.read(c -> verify(c, expectedHead));
+        return store.read(c -> verify(c, expectedHead, Optional.empty()));
+    }
+
+    /**
+     * As {@link #verify(Optional)}, and compares the log with the head the HSM keeps ({@link HsmAuditHead})
+     * when given: a log behind it is TRUNCATED.
+     */
+    public AuditVerification verify(Optional<AuditHead> expectedHead, Optional<AuditHead> hsmHead) {
+        return store.read(c -> verify(c, expectedHead, hsmHead));
+    }
+
+    /**
+     * Refuses (throws) unless the log verifies and is not behind {@code hsmHead}, the head the HSM keeps.
+     *
+     * @throws AuditLogBrokenException naming the first bad entry and the damage
+     */
+    public void requireIntact(Optional<AuditHead> hsmHead) {
+        AuditVerification v = verify(Optional.empty(), hsmHead);
+        if (!v.intact()) {
+            throw new AuditLogBrokenException(v);
+        }
     }
 
     /**
@@ -239,13 +280,10 @@ public final class AuditLog {
      * @throws AuditLogBrokenException naming the first bad entry and the damage
      */
     public void requireIntact() {
-        AuditVerification v = verify(Optional.empty());
-        if (!v.intact()) {
-            throw new AuditLogBrokenException(v);
-        }
+        requireIntact(Optional.empty());
     }
 
-    private static AuditVerification verify(Connection c, Optional<AuditHead> expectedHead) throws SQLException {
+    private static AuditVerification verify(Connection c, Optional<AuditHead> expectedHead, Optional<AuditHead> hsmHead) throws SQLException {
         Map<String, PublicKey> signers = new LinkedHashMap<>();
         for (AuditExport.Signer s : signers(c)) {
             try {
@@ -258,7 +296,7 @@ public final class AuditLog {
         List<Checkpoint> checkpoints = checkpoints(c);
         try (PreparedStatement st = c.prepareStatement("SELECT " + ENTRY_COLUMNS + " FROM audit_entry ORDER BY seq");
              ResultSet rs = st.executeQuery()) {
-            return new AuditVerifier(signers, Optional.empty()).verify(new Rows(rs), checkpoints, expectedHead);
+            return new AuditVerifier(signers, Optional.empty()).verify(new Rows(rs), checkpoints, expectedHead, hsmHead);
         }
     }
 
@@ -365,7 +403,7 @@ public final class AuditLog {
     public AuditExportSummary export(Path file) {
         FileChannel channel;
         try {
-            channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            channel = org.hsmc.ceremony.store.PrivateFiles.newChannel(file); // 0600, never over an existing file
         } catch (FileAlreadyExistsException e) {
             throw new AuditLogException("The file " + file + " already exists; the console never overwrites a file. Choose"
                     + " another name for the export.", e);

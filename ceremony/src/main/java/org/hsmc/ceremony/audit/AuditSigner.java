@@ -14,4 +14,16 @@ public interface AuditSigner {
 
     /** ECDSA P-384 over SHA-384 of {@code data}, as r‖s (96 bytes, IEEE P1363). */
     byte[] sign(byte[] data);
+
+    /**
+     * The head of the log {@code logId} ({@link AuditLog#logId}) the signer's HSM keeps ({@link HsmAuditHead}); empty when it keeps none (a software signer,
+     * or an HSM before its first checkpoint). {@link AuditLog#checkpoint} refuses a log behind it.
+     */
+    default java.util.Optional<AuditHead> keptHead(String logId) {
+        return java.util.Optional.empty();
+    }
+
+    /** Keeps {@code head} of the log {@code logId} ({@link AuditLog#logId}), just signed, in the signer's HSM; a software signer keeps nothing. */
+    default void keepHead(String logId, AuditHead head) {
+    }
 }

@@ -79,6 +79,16 @@ public final class AuditVerifier {
      * the expected head (from the last ceremony report).
      */
     public AuditVerification verify(Iterator<AuditEntry> entries, Collection<Checkpoint> checkpoints, Optional<AuditHead> expectedHead) {
+        return verify(entries, checkpoints, expectedHead, Optional.empty());
+    }
+
+    /**
+     * As {@link #verify(Iterator, Collection, Optional)}, and compares the log with the head the HSM keeps
+     * ({@link HsmAuditHead}) when given: a log that ends before it is {@link Damage#TRUNCATED}, even when
+     * the checkpoint rows were removed with the entries.
+     */
+    public AuditVerification verify(Iterator<AuditEntry> entries, Collection<Checkpoint> checkpoints, Optional<AuditHead> expectedHead,
+                                    Optional<AuditHead> hsmHead) {
         List<Checkpoint> cps = new ArrayList<>(checkpoints);
         cps.sort(Comparator.comparingLong(Checkpoint::seq).thenComparing(Checkpoint::at));
         // signatures do not depend on the entries: check them first (in parallel when there are many)
@@ -89,6 +99,7 @@ public final class AuditVerifier {
             watched.put(cp.seq(), null);
         }
         expectedHead.ifPresent(h -> watched.put(h.seq(), null));
+        hsmHead.ifPresent(h -> watched.put(h.seq(), null));
 
         AuditFormat.Hasher hasher = new AuditFormat.Hasher();
         byte[] genesis = AuditFormat.genesisHash();
@@ -154,7 +165,7 @@ public final class AuditVerifier {
                             + ", so nothing was written between them." + UNTRUSTED.formatted(prevSeq), 0);
                 } else {
                     if (!selfOk) {
-                        chain = changed(e, recomputed, " and it no longer links to " + (prevSeq == 0 ? "the start of the log" : "entry " + prevSeq));
+                        chain = changed(e, recomputed, hasher.lastWasNonCanonical(), " and it no longer links to " + (prevSeq == 0 ? "the start of the log" : "entry " + prevSeq));
                     } else {
                         chain = new Problem(Damage.CHANGED, prevSeq, "Entry " + prevSeq + " was changed after it was written,"
                                 + " and its hash recomputed to hide it: entry " + e.seq() + " records another hash for it."
@@ -166,7 +177,7 @@ public final class AuditVerifier {
                 continue;
             }
             if (!selfOk) {
-                chain = changed(e, recomputed, "");
+                chain = changed(e, recomputed, hasher.lastWasNonCanonical(), "");
                 continue;
             }
             h2 = h1;
@@ -209,20 +220,30 @@ public final class AuditVerifier {
             }
         });
 
+        hsmHead.ifPresent(h -> {
+            Problem p = checkHsmHead(h, lastSeq, watched.get(h.seq()));
+            if (p != null) {
+                problems.add(p);
+            }
+        });
+
         Optional<AuditHead> head = last == null ? Optional.of(AuditHead.empty())
                 : last.hashRef().length == AuditFormat.HASH_BYTES ? Optional.of(new AuditHead(last.seq(), last.hashRef())) : Optional.empty();
         OptionalLong lastCp = lastGood < 0 ? OptionalLong.empty() : OptionalLong.of(lastGood);
         if (problems.isEmpty()) {
             return new AuditVerification(true, count, OptionalLong.empty(), Damage.NONE,
-                    intactMessage(count, head.orElseThrow(), good, lastGood, lastSeq, expectedHead), head, good, lastCp);
+                    intactMessage(count, head.orElseThrow(), good, lastGood, lastSeq, expectedHead, hsmHead), head, good, lastCp);
         }
         Problem first = problems.stream().min(Comparator.comparingLong((Problem p) -> p.seq() < 0 ? Long.MAX_VALUE : p.seq())
                 .thenComparingInt(Problem::rank)).orElseThrow();
         return new AuditVerification(false, count, first.firstBad(), first.damage(), first.message(), head, good, lastCp);
     }
 
-    private static Problem changed(AuditEntry e, byte[] recomputed, String linkNote) {
-        String what = recomputed == null ? "its contents can no longer be read as an audit entry (details '" + e.detailsJson() + "')"
+    private static Problem changed(AuditEntry e, byte[] recomputed, boolean nonCanonical, String linkNote) {
+        String what = nonCanonical ? "its stored details '" + e.detailsJson() + "' are not written in their canonical form"
+                + " (RFC 8785: no whitespace, names sorted), as the console writes them, so the stored bytes are not the ones"
+                + " that were written"
+                : recomputed == null ? "its contents can no longer be read as an audit entry (details '" + e.detailsJson() + "')"
                 : "its contents (" + e.action() + " by " + e.actor() + " at " + e.at() + ") no longer give the hash recorded for it";
         return new Problem(Damage.CHANGED, e.seq(), "Entry " + e.seq() + " was changed after it was written: " + what + linkNote + "."
                 + UNTRUSTED.formatted(e.seq()), 0);
@@ -295,7 +316,28 @@ public final class AuditVerifier {
         return null;
     }
 
-    private String intactMessage(long count, AuditHead head, int good, long lastGood, long lastSeq, Optional<AuditHead> expected) {
+    private static Problem checkHsmHead(AuditHead h, long lastSeq, byte[] recorded) {
+        if (h.seq() > lastSeq) {
+            long missing = h.seq() - lastSeq;
+            return new Problem(Damage.TRUNCATED, lastSeq + 1, "The log ends at entry " + lastSeq + ", but the HSM keeps the"
+                    + " audit head " + h.text() + ", written when entry " + h.seq() + " was signed: entries " + (lastSeq + 1)
+                    + " to " + h.seq() + " (" + missing + (missing == 1 ? " entry" : " entries") + ") were removed from the end"
+                    + " of the log, with their checkpoints. Restore the log from a backup or an earlier export, and find out"
+                    + " who had access to the console's store.", 1);
+        }
+        if (h.seq() == 0 || recorded == null) {
+            return null; // nothing to compare, or the entry is missing: the chain reports it (DELETED)
+        }
+        if (!Arrays.equals(recorded, h.hash())) {
+            return new Problem(Damage.CHANGED, h.seq(), "Entry " + h.seq() + " is not the one whose head the HSM keeps: its"
+                    + " hash is " + AuditFormat.hex(recorded) + " instead of " + AuditFormat.hex(h.hash()) + ". The log was"
+                    + " rewritten at or before entry " + h.seq() + ".", 1);
+        }
+        return null;
+    }
+
+    private String intactMessage(long count, AuditHead head, int good, long lastGood, long lastSeq, Optional<AuditHead> expected,
+                                 Optional<AuditHead> hsmHead) {
         StringBuilder m = new StringBuilder();
         if (count == 0) {
             m.append("The audit log is empty.");
@@ -313,9 +355,11 @@ public final class AuditVerifier {
             m.append(' ').append(good == 0 ? "No entry is covered by a signed checkpoint."
                     : (unsigned == 1 ? "The last entry is" : "The last " + unsigned + " entries are") + " covered by no signed checkpoint.");
         }
+        hsmHead.filter(h -> h.seq() > 0).ifPresent(h -> m.append(" The log holds the audit head the HSM keeps (entry ")
+                .append(h.seq()).append(")."));
         if (expected.isPresent()) {
             m.append(" The log holds the expected head (entry ").append(expected.get().seq()).append(").");
-        } else if (count > 0) {
+        } else if (count > 0 && hsmHead.isEmpty()) {
             m.append(" Entries removed from the end after the last checkpoint would not show: give the expected head from"
                     + " the last ceremony report to rule that out.");
         }

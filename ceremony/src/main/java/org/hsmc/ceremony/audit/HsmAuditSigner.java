@@ -72,6 +72,16 @@ public final class HsmAuditSigner implements AuditSigner {
     }
 
     @Override
+    public java.util.Optional<AuditHead> keptHead(String logId) {
+        return HsmAuditHead.readPrivate(token, logId);
+    }
+
+    @Override
+    public void keepHead(String logId, AuditHead head) {
+        HsmAuditHead.write(token, logId, head);
+    }
+
+    @Override
     public String toString() {
         return "HsmAuditSigner['" + keyId + "' on '" + token.label() + "']";
     }

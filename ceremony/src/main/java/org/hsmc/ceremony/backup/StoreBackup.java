@@ -5,6 +5,7 @@ import org.hsmc.ceremony.audit.AuditHead;
 import org.hsmc.ceremony.audit.AuditLog;
 import org.hsmc.ceremony.audit.AuditVerification;
 import org.hsmc.ceremony.audit.Outcome;
+import org.hsmc.ceremony.store.PrivateFiles;
 import org.hsmc.ceremony.store.Store;
 
 import java.io.IOException;
@@ -52,7 +53,8 @@ public final class StoreBackup {
                     + " Choose a new file name.");
         }
         try {
-            Files.createDirectories(target.getParent());
+            PrivateFiles.createDirectories(target.getParent());
+            PrivateFiles.createFile(target); // 0600; VACUUM INTO accepts an empty file
             try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + store.file().toAbsolutePath());
                  PreparedStatement ps = c.prepareStatement("VACUUM INTO ?")) {
                 ps.setString(1, target.toString());
@@ -66,7 +68,7 @@ public final class StoreBackup {
             p.setProperty("sha256", sha);
             p.setProperty("audit_head", head.text());
             p.setProperty("created_at", m.createdAt());
-            try (var w = Files.newBufferedWriter(manifestFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW)) {
+            try (var w = new java.io.OutputStreamWriter(PrivateFiles.newOutputStream(manifestFile), StandardCharsets.UTF_8)) {
                 p.store(w, "HSM Ceremony Console store backup: verify with 'hsmc restore --check FILE'");
             }
             audit.append(new AuditEvent(AuditLog.CONSOLE, "store.backup", Outcome.DONE, Map.of("file", target.toString(),
@@ -145,8 +147,9 @@ public final class StoreBackup {
                     }
                 }
             }
-            Files.createDirectories(target.getParent());
+            PrivateFiles.createDirectories(target.getParent());
             Files.copy(backup, target);
+            PrivateFiles.restrict(target);
             try (Store s = Store.open(target)) {
                 AuditLog log = new AuditLog(s, clock);
                 if (currentHead.seq() > 0 && currentHead.seq() <= head.seq()) {

@@ -65,6 +65,7 @@ public final class Initialization {
         hsm.login(currentHsmPin);
         audit.append(new AuditEvent(actor, "initialize.begin", Outcome.DONE, Map.of("hsm", hsm.label(),
                 "hsm_serial", hsm.description().serialNumber())));
+        org.hsmc.ceremony.audit.HsmIdentity.record(audit, actor, hsm);
         return new Initialization(store, audit, clock, random, hsm, actor);
     }
 
@@ -87,6 +88,7 @@ public final class Initialization {
         hsm.login(currentHsmPin);
         audit.append(new AuditEvent(actor, "hsm.replacement_adopted", Outcome.DONE, Map.of("hsm", hsm.label(),
                 "hsm_serial", hsm.description().serialNumber(), "replaces_card_set", old.id())));
+        org.hsmc.ceremony.audit.HsmIdentity.record(audit, actor, hsm);
         Initialization init = new Initialization(store, audit, clock, random, hsm, actor);
         init.replacing = old;
         return init;
@@ -189,6 +191,15 @@ public final class Initialization {
 
     /** Ends the ceremony: refuses while a card is unchecked; signs the audit head; logs the HSM out. */
     public void finish() {
+        finish(() -> { });
+    }
+
+    /**
+     * As {@link #finish()}, running {@code beforeCheckpoint} (the run's final state) after the closing
+     * entry and the audit key's registration and before the checkpoint, so that the run's last entry is
+     * signed when the run ends.
+     */
+    public void finish(Runnable beforeCheckpoint) {
         requireSplit();
         List<String> left = unchecked();
         if (!left.isEmpty()) {
@@ -198,6 +209,8 @@ public final class Initialization {
         audit.append(new AuditEvent(actor, replacing == null ? "initialize.done" : "hsm.replacement_done", Outcome.DONE, Map.of("card_set", cardSet.id(),
                 "threshold", Integer.toString(cardSet.threshold()), "cards", Integer.toString(cardSet.shareCount()))));
         try {
+            audit.registerSigner(signer);
+            beforeCheckpoint.run();
             audit.checkpoint(signer);
         } finally {
             hsm.logout();

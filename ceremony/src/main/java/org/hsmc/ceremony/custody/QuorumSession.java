@@ -353,9 +353,19 @@ public final class QuorumSession implements AutoCloseable {
                     "The HSM did not accept the credential rebuilt from these cards: they hold shares of a credential"
                             + " that is no longer the HSM's (a retired card set), or the HSM was re-initialised elsewhere.");
         }
+        try {
+            // the head the HSM keeps, readable only now: a log behind it lost its tail (with its checkpoints)
+            audit.requireIntact(audit.logId().flatMap(id -> org.hsmc.ceremony.audit.HsmAuditHead.readPrivate(hsm, id)));
+        } catch (RuntimeException e) {
+            hsm.logout();
+            Secrets.wipe(credentialPin);
+            credentialPin = null;
+            throw e;
+        }
         loggedInHsm = hsm;
         audit.append(new AuditEvent(actor, "quorum.hsm_opened", Outcome.DONE, Map.of("operation", operation,
                 "hsm", hsm.label(), "cards", approvals.stream().map(Approval::serial).collect(Collectors.joining(",")))));
+        org.hsmc.ceremony.audit.HsmIdentity.record(audit, actor, hsm);
     }
 
     /** Refuses (TOO_FEW_CARDS) unless M cards have approved. */

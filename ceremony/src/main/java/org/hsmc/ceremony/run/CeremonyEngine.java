@@ -348,6 +348,15 @@ public final class CeremonyEngine {
 
     // ------------------------------------------------------------------ the steps of each type
 
+    /**
+     * The names of the steps a run of {@code script} will take, in order, as the run journals them (for the
+     * printed script made before the ceremony). Nothing runs; initialize and restore-master-key have their
+     * own ({@link InitializeCeremony#plannedSteps}).
+     */
+    public List<String> plannedSteps(CeremonyScript script) {
+        return steps("planned", script).stream().map(Step::name).toList();
+    }
+
     private List<Step> steps(String runId, CeremonyScript script) {
         return switch (script) {
             case GenerateMasterKeyScript s -> masterKeySteps(runId, s);

@@ -127,8 +127,7 @@ public final class InitializeCeremony {
                         return Boolean.TRUE;
                     }, ok -> "share opened");
                 }
-                in.finish();
-                journal.setState(runId, RunState.COMPLETED, null);
+                in.finish(() -> journal.setState(runId, RunState.COMPLETED, null)); // signed when the run ends
                 return journal.find(runId).orElseThrow();
             } finally {
                 Arrays.fill(current, '\0');
@@ -140,6 +139,34 @@ public final class InitializeCeremony {
             }
             journal.setState(runId, RunState.FAILED, why);
             throw e;
+        }
+    }
+
+    /** The names of the steps a run of {@code s} on the HSM token {@code hsmLabel} will take, in order (the printed script). */
+    public static List<String> plannedSteps(InitializeScript s, String hsmLabel) {
+        List<String> out = new ArrayList<>();
+        out.add("adopt HSM token '" + hsmLabel + "'");
+        int holders = 0;
+        for (CustodianSpec spec : s.custodians()) {
+            out.add("enrol " + spec.name() + " (" + spec.role() + ") with card '" + spec.card() + "'");
+            holders += spec.role() == Role.AUDITOR ? 0 : 1;
+        }
+        out.add("create the bundle signing key and the console certificate");
+        out.add("split the HSM credential " + s.threshold() + "-of-" + holders + " over the cards");
+        for (CustodianSpec spec : s.custodians()) {
+            if (spec.role() != Role.AUDITOR) {
+                out.add("check " + spec.name() + "'s card opens its share");
+            }
+        }
+        return out;
+    }
+
+    /** SHA-256 over the certificate's DER, lower-case hex: the value a node compares before pinning it. */
+    public static String certificateSha256(X509Certificate cert) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(cert.getEncoded()));
+        } catch (CertificateEncodingException | java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -181,7 +208,8 @@ public final class InitializeCeremony {
                 }
                 audit.append(c, new AuditEvent(AuditLog.CONSOLE, "console_certificate.created", Outcome.DONE, Map.of(
                         "key", label, "subject", cert.getSubjectX500Principal().getName(),
-                        "serial", cert.getSerialNumber().toString(16), "not_after", cert.getNotAfter().toInstant().toString())));
+                        "serial", cert.getSerialNumber().toString(16), "not_after", cert.getNotAfter().toInstant().toString(),
+                        "certificate_sha256", certificateSha256(cert))));
                 return null;
             });
             return cert;

@@ -171,8 +171,7 @@ public final class RestoreMasterKeyCeremony {
             audit.append(new AuditEvent(s.operator(), "lmk.restore_done", Outcome.DONE, Map.of("label", lmkRecord.label(),
                     "run", runId, "keys_proved", Integer.toString(proof.proved()), "hsm", hsm.label(),
                     "hsm_serial", hsm.description().serialNumber())));
-            init.finish();
-            journal.setState(runId, RunState.COMPLETED, null);
+            init.finish(() -> journal.setState(runId, RunState.COMPLETED, null)); // signed when the run ends
             return journal.find(runId).orElseThrow();
         } catch (RuntimeException e) {
             if (!credentialSplit && hsm.isLoggedIn()) {

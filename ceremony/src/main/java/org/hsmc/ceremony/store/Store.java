@@ -40,7 +40,10 @@ public final class Store implements AutoCloseable {
     /** Opens (creating and migrating when needed) the store at {@code file}. */
     public static Store open(Path file) {
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
+            PrivateFiles.createDirectories(file.toAbsolutePath().getParent());
+            if (!Files.exists(file)) {
+                PrivateFiles.createFile(file); // 0600 whatever the umask; SQLite takes an empty file as a new database
+            }
             SQLiteConfig config = new SQLiteConfig();
             config.setJournalMode(SQLiteConfig.JournalMode.WAL);
             config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);

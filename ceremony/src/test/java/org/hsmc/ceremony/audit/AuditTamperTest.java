@@ -106,6 +106,25 @@ class AuditTamperTest {
     }
 
     @Test
+    void aWhitespaceVariantOfTheStoredDetailsIsAChangedEntry() throws Exception {
+        entries(5);
+        AuditVerification trailing = attackThenVerify(a -> a.sql("UPDATE audit_entry SET details = details || ' ' WHERE seq = 3"),
+                Optional.empty());
+        assertDamage(trailing, Damage.CHANGED, 3, "Entry 3 was changed", "not written in their canonical form");
+        assertThat(trailing.message()).contains("\"step\":\"3\"} '");
+    }
+
+    @Test
+    void anotherSpellingOfTheSameDetailsIsAChangedEntry() throws Exception {
+        entries(5);
+        // the same names and values, spaced and in another order: it reads, and re-canonicalises to the hash
+        String spaced = "{\"step\": \"2\", \"note\": \"naïve ☃ \\\"quoted\\\"\\n\\ud83d\\ude00\"}";
+        assertThat(DetailsJson.parse(spaced)).as("the same details").isEqualTo(new java.util.TreeMap<>(AuditLogTest.event(2).details()));
+        AuditVerification v = attackThenVerify(a -> a.sql("UPDATE audit_entry SET details = ? WHERE seq = 2", spaced), Optional.empty());
+        assertDamage(v, Damage.CHANGED, 2, "Entry 2 was changed", "not written in their canonical form");
+    }
+
+    @Test
     void aDeletedEntry() throws Exception {
         entries(10);
         AuditVerification v = attackThenVerify(a -> a.sql("DELETE FROM audit_entry WHERE seq IN (4, 5)"), Optional.empty());
