@@ -259,6 +259,15 @@ public final class CustodyChange {
         }
     }
 
+    /**
+     * For an aborted run: discards the card sets it stored but never put in force (an interrupted re-share
+     * before its C_SetPIN), in the caller's transaction. A re-share that passed C_SetPIN was finished by the
+     * quorum that opened the HSM for the abort. Returns how many were discarded.
+     */
+    public static int discardUnfinished(Connection c, Clock clock, String runId) throws SQLException {
+        return CredentialRollover.discard(c, clock, runId);
+    }
+
     /** The check pass of one card of {@code set}: the holder presents it and types the PIN; it must open its share. */
     public void check(CardSet set, Token card, char[] pin, String actor) {
         ShareDistribution.check(store, audit, clock, set, card, pin, actor);

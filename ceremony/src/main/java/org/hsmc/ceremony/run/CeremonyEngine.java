@@ -200,6 +200,7 @@ public final class CeremonyEngine {
             try (Session s = hsm.openSession()) {
                 destroyed = cleanUpOrphans(s, runId);
             }
+            store.write(c -> org.hsmc.ceremony.custody.CustodyChange.discardUnfinished(c, clock, runId)); // issue 16
             journal.setState(runId, RunState.ABORTED, reason + (destroyed > 0 ? " (" + destroyed + " orphaned HSM object(s) destroyed)" : ""));
         }
         return journal.find(runId).orElseThrow();
