@@ -28,7 +28,12 @@ final class Labels {
             entry("rotate", key("type.rotate")),
             entry("revoke", key("type.revoke")),
             entry("reshare", key("type.reshare")),
-            entry("restore-master-key", key("type.restore_master_key")));
+            entry("restore-master-key", key("type.restore_master_key")),
+            entry("enrol-card", key("type.enrol_card")),
+            entry("replace-card", key("type.replace_card")),
+            entry("revoke-card", key("type.revoke_card")),
+            entry("unblock-card", key("type.unblock_card")),
+            entry("change-quorum", key("type.change_quorum")));
 
     static final Map<String, String> STATES = Map.of(
             "PLANNED", key("state.planned"), "QUORUM", key("state.quorum"), "STEPS", key("state.steps"),
@@ -46,12 +51,17 @@ final class Labels {
     static final Map<String, String> KINDS = Map.of(
             "LMK", key("kind.lmk"), "ZMK", key("kind.zmk"), "TRANSPORT_KEY", key("kind.transport_key"),
             "WORKING_KEY", key("kind.working_key"), "ZONE", key("kind.zone"), "BUNDLE_SIGNER", key("kind.bundle_signer"),
-            "AUDIT_SIGNER", key("kind.audit_signer"), "TRANSPORT", key("kind.transport_key"));
+            "AUDIT_SIGNER", key("kind.audit_signer"), "TRANSPORT", key("kind.transport_key"),
+            // custody changes (issue 16)
+            "CARD", key("kind.card"), "CARD_SET", key("kind.card_set"), "ROLE_RULE", key("kind.role_rule"));
 
     static final Map<String, String> CHANGES = Map.of(
             "CREATED", key("change.created"), "IMPORTED", key("change.imported"), "ACTIVATED", key("change.activated"),
             "RETIRED", key("change.retired"), "SUPERSEDED", key("change.superseded"), "REVOKED", key("change.revoked"),
-            "REGISTERED", key("change.registered"));
+            "REGISTERED", key("change.registered"),
+            // custody changes (issue 16)
+            "ENROLLED", key("change.enrolled"), "UNBLOCKED", key("change.unblocked"), "ROTATED", key("change.rotated"),
+            "CHANGED", key("change.changed"));
 
     static final Map<String, String> STATUSES = Map.of(
             "ACTIVE", key("status.active"), "PENDING", key("status.pending"), "RETIRED", key("status.retired"),
