@@ -35,7 +35,7 @@ class CredentialRolloverTest {
     @TempDir
     static Path home;
 
-    private static final String HSM = "ro-hsm";
+    private static final String HSM = SoftHsmStore.HSM_ROLLOVER;
     private SoftHsmStore tokens;
     private Pkcs11Module module;
     private Store store;
@@ -44,8 +44,9 @@ class CredentialRolloverTest {
     private final SecureRandom random = new SecureRandom();
     private Token hsm;
 
+    /** Cards 29–32 of the shared token store. */
     private static String card(int i) {
-        return "ro-card-" + i;
+        return SoftHsmStore.cardLabel(28 + i);
     }
 
     private static char[] pin(int i) {
@@ -54,11 +55,7 @@ class CredentialRolloverTest {
 
     @BeforeAll
     void open() {
-        List<String> labels = new ArrayList<>(List.of(HSM));
-        for (int i = 1; i <= 4; i++) {
-            labels.add(card(i));
-        }
-        tokens = SoftHsmStore.create(labels);
+        tokens = SoftHsmStore.shared();
         module = Pkcs11Module.load(tokens.module(), tokens.environment());
         store = Store.open(home.resolve("console.db"));
         audit = new AuditLog(store, clock);

@@ -48,7 +48,7 @@ class CustodyCeremonyTest {
     @TempDir
     static Path home;
 
-    private static final String HSM = "cu-hsm";
+    private static final String HSM = SoftHsmStore.HSM_CUSTODY;
     private static final String[] NAMES = {"alice", "bob", "carol", "dave", "erin", "spare", "frank"};
     private SoftHsmStore tokens;
     private Pkcs11Module module;
@@ -59,17 +59,14 @@ class CustodyCeremonyTest {
     private CeremonyEngine engine;
     private ScriptedConsole console;
 
+    /** Cards 22–28 of the shared token store (a second store cannot be loaded in the same JVM). */
     static String card(int i) {
-        return "cu-card-" + i;
+        return SoftHsmStore.cardLabel(21 + i);
     }
 
     @BeforeAll
     void open() {
-        List<String> labels = new ArrayList<>(List.of(HSM));
-        for (int i = 1; i <= 7; i++) {
-            labels.add(card(i));
-        }
-        tokens = SoftHsmStore.create(labels);
+        tokens = SoftHsmStore.shared();
         module = Pkcs11Module.load(tokens.module(), tokens.environment());
         store = Store.open(home.resolve("console.db"));
         audit = new AuditLog(store, clock);
@@ -81,21 +78,21 @@ class CustodyCeremonyTest {
             console.transportPins.put(card(i), new String(tokens.userPin(card(i))));
             console.pins.put(card(i), NAMES[i - 1] + "-" + String.valueOf(i).repeat(4));
         }
-        byte[] init = """
+        byte[] init = ("""
                 ceremony: initialize
                 format: 1
                 title: Custody test console
                 operator: Alice
                 threshold: 3
                 custodians:
-                  - {name: Alice, role: SECURITY_OFFICER, card: cu-card-1}
-                  - {name: Bob, role: KEY_CUSTODIAN, card: cu-card-2}
-                  - {name: Carol, role: KEY_CUSTODIAN, card: cu-card-3}
-                  - {name: Dave, role: KEY_CUSTODIAN, card: cu-card-4}
-                  - {name: Erin, role: KEY_CUSTODIAN, card: cu-card-5}
+                  - {name: Alice, role: SECURITY_OFFICER, card: %s}
+                  - {name: Bob, role: KEY_CUSTODIAN, card: %s}
+                  - {name: Carol, role: KEY_CUSTODIAN, card: %s}
+                  - {name: Dave, role: KEY_CUSTODIAN, card: %s}
+                  - {name: Erin, role: KEY_CUSTODIAN, card: %s}
                 bundle_signer:
                   subject: CN=Custody test
-                """.getBytes(StandardCharsets.UTF_8);
+                """).formatted(card(1), card(2), card(3), card(4), card(5)).getBytes(StandardCharsets.UTF_8);
         RunRecord r = new InitializeCeremony(store, audit, clock, new SecureRandom(), hsm, module::token, "test site")
                 .run(ScriptParser.parse(init, "init.yaml"), init, console, true);
         assertThat(r.state()).isEqualTo(RunState.COMPLETED);
@@ -107,7 +104,11 @@ class CustodyCeremonyTest {
         module.close();
     }
 
+    /** Runs a script whose cards are written cu-card-N (card N of this test). */
     private RunRecord run(String yaml, String... quorum) {
+        for (int i = 7; i >= 1; i--) {
+            yaml = yaml.replace("cu-card-" + i, card(i));
+        }
         byte[] bytes = yaml.getBytes(StandardCharsets.UTF_8);
         ParsedScript p = ScriptParser.parse(bytes, "custody.yaml");
         return engine.run(p, bytes, console.quorum(quorum.length == 0 ? new String[]{card(1), card(2), card(3)} : quorum), true);
@@ -238,9 +239,9 @@ class CustodyCeremonyTest {
                 format: 1
                 title: Bob's card is locked
                 operator: Alice
-                card: cu-card-2
+                card: %s
                 reason: three wrong PINs on Monday
-                """.getBytes(StandardCharsets.UTF_8);
+                """.formatted(card(2)).getBytes(StandardCharsets.UTF_8);
         RunRecord r = engine.run(ScriptParser.parse(bytes, "unblock.yaml"), bytes, unblocking.quorum(card(1), card(3), card(4)), true);
         assertThat(r.state()).as(r.failure()).isEqualTo(RunState.COMPLETED);
         console.pins.put(card(2), newPin);
