@@ -38,8 +38,12 @@ public final class SoftHsmStore implements TokenStore {
     public static final String HSM_X = "hsm-x";
     /** The node's token of the cross-implementation tests. */
     public static final String NODE_X = "node-x";
-    /** Card tokens {@code card-01} … {@code card-21} (17–21: the disaster-recovery drill's). */
-    public static final int CARD_COUNT = 21;
+    /** The HSM of the custody ceremonies' test, with cards 22–28. */
+    public static final String HSM_CUSTODY = "hsm-custody";
+    /** The HSM of the credential rollover test, with cards 29–32. */
+    public static final String HSM_ROLLOVER = "hsm-rollover";
+    /** Card tokens {@code card-01} … {@code card-32} (17–21: the disaster-recovery drill's; 22–32: the custody ceremonies'). */
+    public static final int CARD_COUNT = 32;
 
     private static final String SO_PIN = "so-87654321";
     private static SoftHsmStore shared;
@@ -59,7 +63,7 @@ public final class SoftHsmStore implements TokenStore {
     /** The store of this JVM, created on first use with every standard token. */
     public static synchronized SoftHsmStore shared() {
         if (shared == null) {
-            List<String> labels = new ArrayList<>(List.of(HSM, HSM_SPARE, HSM_B, NODE, HSM_DR, HSM_X, NODE_X));
+            List<String> labels = new ArrayList<>(List.of(HSM, HSM_SPARE, HSM_B, NODE, HSM_DR, HSM_X, NODE_X, HSM_CUSTODY, HSM_ROLLOVER));
             for (int i = 1; i <= CARD_COUNT; i++) {
                 labels.add(cardLabel(i));
             }

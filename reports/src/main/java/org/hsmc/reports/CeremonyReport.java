@@ -197,6 +197,10 @@ public final class CeremonyReport {
             case "BUNDLE_SIGNER/CREATED" -> parts.add(t.format("detail.certificate", Labels.dash(k.related()), Labels.dash(k.reason()),
                     Labels.time(k.validUntil())));
             case "AUDIT_SIGNER/REGISTERED" -> parts.add(t.format("detail.public_key", Labels.dash(k.related())));
+            case "CARD/REVOKED" -> parts.add(t.format("detail.card_revoked", Labels.dash(k.related()), Labels.dash(k.reason())));
+            case "CARD/UNBLOCKED" -> parts.add(t.format("detail.card_unblocked", Labels.dash(k.related())));
+            case "CARD_SET/ROTATED" -> parts.add(t.format("detail.credential_rotated", Labels.dash(k.related())));
+            case "ROLE_RULE/CHANGED" -> parts.add(t.format("detail.role_rule", Labels.dash(k.related()), Labels.dash(k.reason())));
             default -> {
                 if (k.validFrom() != null || k.validUntil() != null) {
                     parts.add(t.format("detail.validity", Labels.time(k.validFrom()), Labels.time(k.validUntil())));

@@ -28,7 +28,12 @@ final class Labels {
             entry("rotate", key("type.rotate")),
             entry("revoke", key("type.revoke")),
             entry("reshare", key("type.reshare")),
-            entry("restore-master-key", key("type.restore_master_key")));
+            entry("restore-master-key", key("type.restore_master_key")),
+            entry("enrol-card", key("type.enrol_card")),
+            entry("replace-card", key("type.replace_card")),
+            entry("revoke-card", key("type.revoke_card")),
+            entry("unblock-card", key("type.unblock_card")),
+            entry("change-quorum", key("type.change_quorum")));
 
     static final Map<String, String> STATES = Map.of(
             "PLANNED", key("state.planned"), "QUORUM", key("state.quorum"), "STEPS", key("state.steps"),
@@ -43,15 +48,22 @@ final class Labels {
             "DONE", key("outcome.done"), "FAILED", key("outcome.failed"), "STARTED", key("outcome.started"),
             "REFUSED", key("outcome.refused"));
 
-    static final Map<String, String> KINDS = Map.of(
-            "LMK", key("kind.lmk"), "ZMK", key("kind.zmk"), "TRANSPORT_KEY", key("kind.transport_key"),
-            "WORKING_KEY", key("kind.working_key"), "ZONE", key("kind.zone"), "BUNDLE_SIGNER", key("kind.bundle_signer"),
-            "AUDIT_SIGNER", key("kind.audit_signer"), "TRANSPORT", key("kind.transport_key"));
+    static final Map<String, String> KINDS = Map.ofEntries(
+            entry("LMK", key("kind.lmk")), entry("ZMK", key("kind.zmk")), entry("TRANSPORT_KEY", key("kind.transport_key")),
+            entry("WORKING_KEY", key("kind.working_key")), entry("ZONE", key("kind.zone")),
+            entry("BUNDLE_SIGNER", key("kind.bundle_signer")), entry("AUDIT_SIGNER", key("kind.audit_signer")),
+            entry("TRANSPORT", key("kind.transport_key")),
+            // custody changes (issue 16)
+            entry("CARD", key("kind.card")), entry("CARD_SET", key("kind.card_set")), entry("ROLE_RULE", key("kind.role_rule")));
 
-    static final Map<String, String> CHANGES = Map.of(
-            "CREATED", key("change.created"), "IMPORTED", key("change.imported"), "ACTIVATED", key("change.activated"),
-            "RETIRED", key("change.retired"), "SUPERSEDED", key("change.superseded"), "REVOKED", key("change.revoked"),
-            "REGISTERED", key("change.registered"));
+    static final Map<String, String> CHANGES = Map.ofEntries(
+            entry("CREATED", key("change.created")), entry("IMPORTED", key("change.imported")),
+            entry("ACTIVATED", key("change.activated")), entry("RETIRED", key("change.retired")),
+            entry("SUPERSEDED", key("change.superseded")), entry("REVOKED", key("change.revoked")),
+            entry("REGISTERED", key("change.registered")),
+            // custody changes (issue 16)
+            entry("ENROLLED", key("change.enrolled")), entry("UNBLOCKED", key("change.unblocked")),
+            entry("ROTATED", key("change.rotated")), entry("CHANGED", key("change.changed")));
 
     static final Map<String, String> STATUSES = Map.of(
             "ACTIVE", key("status.active"), "PENDING", key("status.pending"), "RETIRED", key("status.retired"),

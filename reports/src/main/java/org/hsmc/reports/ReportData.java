@@ -167,6 +167,15 @@ public final class ReportData {
                         }
                     }
                 }
+                // custody changes (issue 16): cards, the card set the credential was re-shared over, the role rule
+                case "card.revoked" -> keys.add(key(d.get("card"), "CARD", null, "REVOKED", null, null, null,
+                        custodianName(c, d.get("custodian")), d.get("reason")));
+                case "card.unblocked" -> keys.add(key(d.get("card"), "CARD", null, "UNBLOCKED", null, null, null,
+                        custodianName(c, d.get("custodian")), null));
+                case "hsm.credential_rotated" -> keys.add(key(d.get("card_set"), "CARD_SET", null, "ROTATED", null, null, null,
+                        d.get("retired_card_set"), null));
+                case "policy.changed" -> keys.add(key(d.get("operation"), "ROLE_RULE", null, "CHANGED", null, null, null,
+                        d.get("before"), d.get("after")));
                 case "quorum.refused" -> refusals.add(new CeremonyReportData.Refusal(e.at(), e.actor(), d.get("card"), d.get("refusal"),
                         d.get("message")));
                 case "lmk.created" -> keys.add(key(d.get("label"), "LMK", d.get("kcv"), "CREATED", "AES-256", null, null, null,

@@ -47,7 +47,8 @@ class CeremonyReportTest {
         List<Arguments> out = new ArrayList<>();
         for (String f : List.of("01-initialize.yaml", "02-generate-master-key.yaml", "03-generate-zone-master-key.yaml",
                 "04-generate-working-keys.yaml", "05-rotate.yaml", "06-revoke.yaml", "07-import-zone-master-key.yaml",
-                "08-export-bundle.yaml")) {
+                "08-export-bundle.yaml", "10-replace-card.yaml", "11-enrol-card.yaml", "12-unblock-card.yaml",
+                "13-revoke-card.yaml", "14-change-quorum.yaml")) {
             for (ReportLanguage l : ReportLanguage.values()) {
                 out.add(Arguments.of(f, l));
             }
@@ -285,5 +286,27 @@ class CeremonyReportTest {
 
     static String hex(byte[] b) {
         return java.util.HexFormat.of().withUpperCase().formatHex(b);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("languages")
+    void theReplaceCardReportShowsTheRevokedCardTheNewCardCheckedAndTheRotatedCredential(ReportLanguage lang) {
+        CeremonyReportData d = data.ceremony(home.run("10-replace-card.yaml"));
+        assertThat(d.keys()).extracting(k -> k.kind() + "/" + k.change()).contains("CARD/REVOKED", "CARD_SET/ROTATED");
+        CeremonyReportData.KeyChange revoked = d.keys().stream().filter(k -> k.kind().equals("CARD")).findFirst().orElseThrow();
+        assertThat(revoked.related()).isEqualTo("Erin");
+        String all = String.join("\n", Pdfs.pages(render("10-replace-card.yaml", lang).pdf()));
+        Texts t = new Texts(lang);
+        Labels l = new Labels(t);
+        assertShows(all, l.of(Labels.TYPES, "replace-card"), l.of(Labels.KINDS, "CARD"), l.of(Labels.KINDS, "CARD_SET"),
+                revoked.id());
+        CeremonyReportData quorum = data.ceremony(home.run("14-change-quorum.yaml"));
+        assertThat(quorum.keys()).extracting(k -> k.kind() + "/" + k.change()).contains("CARD_SET/ROTATED", "ROLE_RULE/CHANGED");
+        String rule = String.join("\n", Pdfs.pages(render("14-change-quorum.yaml", lang).pdf()));
+        assertShows(rule, l.of(Labels.KINDS, "ROLE_RULE"), l.of(Labels.TYPES, "change-quorum"));
+    }
+
+    static Stream<ReportLanguage> languages() {
+        return Stream.of(ReportLanguage.values());
     }
 }

@@ -136,7 +136,31 @@ final class DemoHome {
         console.quorum("demo-card-1", "demo-card-2", "demo-card-3");
         home.runs.put("08-export-bundle.yaml", require(run(engine, console, "08-export-bundle.yaml", example("08-export-bundle.yaml")),
                 RunState.COMPLETED));
+        custody(home, engine, console, tokens);
         return home;
+    }
+
+    /**
+     * The custody ceremonies 10 to 14 (issue 16), with the scripts' card labels written as this token store's:
+     * demo-card-N is card-0N, the spare card card-06 and the new card card-07.
+     */
+    private static void custody(DemoHome home, CeremonyEngine engine, TestConsole console, SoftHsmStore tokens) throws IOException {
+        console.soPin = new String(tokens.soPin());
+        for (int i = 6; i <= 7; i++) {
+            console.transportPins.put(SoftHsmStore.cardLabel(i), new String(tokens.userPin(SoftHsmStore.cardLabel(i))));
+        }
+        console.pins.put(SoftHsmStore.cardLabel(6), "erin-5555");
+        console.pins.put(SoftHsmStore.cardLabel(7), "frank-6666");
+        for (String f : List.of("10-replace-card.yaml", "11-enrol-card.yaml", "12-unblock-card.yaml", "13-revoke-card.yaml",
+                "14-change-quorum.yaml")) {
+            String text = new String(example(f), StandardCharsets.UTF_8).replace("demo-card-spare", SoftHsmStore.cardLabel(6))
+                    .replace("demo-card-new", SoftHsmStore.cardLabel(7));
+            for (int i = 1; i <= 5; i++) {
+                text = text.replace("demo-card-" + i, SoftHsmStore.cardLabel(i));
+            }
+            console.quorum("demo-card-1", "demo-card-2", "demo-card-3");
+            home.runs.put(f, require(run(engine, console, f, text.getBytes(StandardCharsets.UTF_8)), RunState.COMPLETED));
+        }
     }
 
     private static RunRecord run(CeremonyEngine engine, TestConsole console, String name, byte[] bytes) {

@@ -114,6 +114,14 @@ final class TestConsole implements CeremonyConsole {
         return new EnrolmentPins(transportPins.get(cardLabel).toCharArray(), pins.get(cardLabel).toCharArray());
     }
 
+    /** The cards' security officer PIN (unblock-card). */
+    String soPin;
+
+    @Override
+    public EnrolmentPins unblockPins(String custodian, String cardLabel) {
+        return new EnrolmentPins(soPin.toCharArray(), pins.get(cardLabel).toCharArray());
+    }
+
     @Override
     public char[] checkPin(String custodian, String cardLabel) {
         return pins.get(cardLabel).toCharArray();

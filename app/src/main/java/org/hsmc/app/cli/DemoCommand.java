@@ -24,8 +24,13 @@ final class DemoCommand implements Callable<Integer> {
 
     static final String HSM_TOKEN = "demo-hsm";
     static final int CARDS = 5;
-    /** A sixth card that no ceremony enrols: a stranger's card, to rehearse the refusal of an unknown card. */
+    /**
+     * A sixth card, not enrolled by initialize: a stranger's card until examples/ceremonies/10-replace-card.yaml
+     * enrols it for Erin in place of demo-card-5.
+     */
     static final String SPARE_CARD = "demo-card-spare";
+    /** A seventh card, for a new custodian: examples/ceremonies/11-enrol-card.yaml enrols it for Frank. */
+    static final String NEW_CARD = "demo-card-new";
     /** Rehearsal PINs, printed on the demo PIN sheet: never use a demo home for real keys. */
     private static final String DEMO_SO_PIN = "demo-so-1234";
 
@@ -66,6 +71,7 @@ final class DemoCommand implements Callable<Integer> {
             SoftHsm.initToken(conf, cardLabel(i), DEMO_SO_PIN.toCharArray(), demoUserPin(cardLabel(i)).toCharArray());
         }
         SoftHsm.initToken(conf, SPARE_CARD, DEMO_SO_PIN.toCharArray(), "spare-1234".toCharArray());
+        SoftHsm.initToken(conf, NEW_CARD, DEMO_SO_PIN.toCharArray(), "new-1234".toCharArray());
         new SiteProfile("demo (SoftHSM2 rehearsal)", module, HSM_TOKEN, module, SoftHsm.environment(conf), SiteProfile.Forms.REHEARSAL)
                 .write(home);
         StringBuilder sheet = new StringBuilder("""
@@ -77,8 +83,10 @@ final class DemoCommand implements Callable<Integer> {
         for (int i = 1; i <= CARDS; i++) {
             sheet.append("%-16s %-22s %s%n".formatted(cardLabel(i), DEMO_SO_PIN, demoUserPin(cardLabel(i))));
         }
-        sheet.append("%-16s %-22s %s   (never enrolled: present it to see an unknown card refused)%n".formatted(SPARE_CARD,
-                DEMO_SO_PIN, "spare-1234"));
+        sheet.append("%-16s %-22s %s   (not enrolled at first: present it to see an unknown card refused; 10-replace-card"
+                + " gives it to Erin)%n".formatted(SPARE_CARD, DEMO_SO_PIN, "spare-1234"));
+        sheet.append("%-16s %-22s %s   (11-enrol-card gives it to Frank, a new custodian)%n".formatted(NEW_CARD, DEMO_SO_PIN,
+                "new-1234"));
         sheet.append("""
 
                 At the initialize ceremony the console replaces the HSM user PIN with a random credential split
@@ -94,9 +102,22 @@ final class DemoCommand implements Callable<Integer> {
                 """.formatted(demoUserPin(HSM_TOKEN)));
         for (int i = 1; i <= CARDS; i++) {
             sheet.append("%-16s %-8s %s%n".formatted(cardLabel(i), CUSTODIANS[i - 1], custodianPin(i)));
+            if (i == CARDS) {
+                sheet.append("%-16s %-8s %s   (from 10-replace-card)%n".formatted(SPARE_CARD, "Erin", "erin-5555"));
+                sheet.append("%-16s %-8s %s   (from 11-enrol-card)%n".formatted(NEW_CARD, "Frank", "frank-6666"));
+            }
             rehearsal.append("card.%s.transport=%s%ncard.%s.pin=%s%n".formatted(cardLabel(i), demoUserPin(cardLabel(i)),
                     cardLabel(i), custodianPin(i)));
         }
+        rehearsal.append("""
+                # the cards of the custody ceremonies (examples/ceremonies/10-…14-): the spare card becomes Erin's,
+                # the new card Frank's; unblock-card resets Bob's card through its SO PIN to the same PIN
+                card.%s.transport=spare-1234
+                card.%s.pin=erin-5555
+                card.%s.transport=new-1234
+                card.%s.pin=frank-6666
+                card.demo-card-2.so=%s
+                """.formatted(SPARE_CARD, SPARE_CARD, NEW_CARD, NEW_CARD, DEMO_SO_PIN));
         rehearsal.append("""
                 # the three demo components of zmk/bj-01/v1 (examples/ceremonies/07-import-zone-master-key.yaml)
                 component.zmk/bj-01/v1.1=1111111111111111111111111111111111111111111111111111111111111111

@@ -21,6 +21,7 @@ import java.util.List;
  * hsm.pin=...                       the HSM token's current user PIN (initialize)
  * card.&lt;label&gt;.transport=...        the card's transport PIN (enrolment)
  * card.&lt;label&gt;.pin=...              the custodian's own PIN
+ * card.&lt;label&gt;.so=...               the card's security officer PIN (unblock-card)
  * quorum.cards=label1,label2,...    the cards presented for a quorum, in order
  * component.&lt;key id&gt;.&lt;i&gt;=hex        component i of a ZMK being imported
  * </pre>

@@ -158,6 +158,26 @@ final class TerminalConsole implements CeremonyConsole {
     }
 
     @Override
+    public EnrolmentPins unblockPins(String custodian, String cardLabel) {
+        if (rehearsal != null) {
+            return new EnrolmentPins(rehearsal.get("card." + cardLabel + ".so"), rehearsal.get("card." + cardLabel + ".pin"));
+        }
+        out.println("Unblocking card '" + cardLabel + "' of " + custodian + ": insert the card.");
+        char[] so = secret("The card's security officer PIN (from the card issuer's sealed sheet): ");
+        while (true) {
+            char[] a = secret(custodian + ", your new PIN: ");
+            char[] b = secret(custodian + ", your new PIN again: ");
+            if (java.util.Arrays.equals(a, b)) {
+                java.util.Arrays.fill(b, '\0');
+                return new EnrolmentPins(so, a);
+            }
+            java.util.Arrays.fill(a, '\0');
+            java.util.Arrays.fill(b, '\0');
+            out.println("The two PINs differ; type them again.");
+        }
+    }
+
+    @Override
     public char[] checkPin(String custodian, String cardLabel) {
         return rehearsal != null ? rehearsal.get("card." + cardLabel + ".pin")
                 : secret(custodian + ", insert card '" + cardLabel + "' and type its PIN: ");

@@ -390,6 +390,11 @@ final class CeremonyView implements MainWindow.View, GuiConsole.Screen {
             case "rotate" -> i18n.t("type.rotate");
             case "revoke" -> i18n.t("type.revoke");
             case "export-bundle" -> i18n.t("type.export_bundle");
+            case "replace-card" -> i18n.t("type.replace_card");
+            case "enrol-card" -> i18n.t("type.enrol_card");
+            case "revoke-card" -> i18n.t("type.revoke_card");
+            case "unblock-card" -> i18n.t("type.unblock_card");
+            case "change-quorum" -> i18n.t("type.change_quorum");
             default -> i18n.t("type.other");
         };
     }
@@ -1003,12 +1008,22 @@ final class CeremonyView implements MainWindow.View, GuiConsole.Screen {
 
     @Override
     public void askEnrolment(String custodian, String cardLabel, CompletableFuture<CeremonyConsole.EnrolmentPins> answer) {
-        Label l = new Label(i18n.t("enrol.prompt", custodian, cardLabel));
+        askTwoPins(i18n.t("enrol.prompt", custodian, cardLabel), i18n.t("enrol.transport"), answer);
+    }
+
+    @Override
+    public void askUnblock(String custodian, String cardLabel, CompletableFuture<CeremonyConsole.EnrolmentPins> answer) {
+        askTwoPins(i18n.t("unblock.prompt", custodian, cardLabel), i18n.t("unblock.so_pin"), answer);
+    }
+
+    /** A first PIN (the card's transport or security officer PIN) and a new PIN typed twice. */
+    private void askTwoPins(String prompt, String firstPin, CompletableFuture<CeremonyConsole.EnrolmentPins> answer) {
+        Label l = new Label(prompt);
         l.setWrapText(true);
         l.setId("enrol-text");
         PasswordField transport = new PasswordField();
         transport.setId("enrol-transport");
-        transport.setPromptText(i18n.t("enrol.transport"));
+        transport.setPromptText(firstPin);
         PasswordField fresh = new PasswordField();
         fresh.setId("enrol-new");
         fresh.setPromptText(i18n.t("enrol.new"));

@@ -42,6 +42,9 @@ final class GuiConsole implements CeremonyConsole {
 
         void askEnrolment(String custodian, String card, CompletableFuture<EnrolmentPins> answer);
 
+        /** unblock-card: the card's security officer PIN and the holder's new PIN (twice). */
+        void askUnblock(String custodian, String card, CompletableFuture<EnrolmentPins> answer);
+
         /** A component's form was printed ({@code where}: a printer, a rehearsal file). */
         void formPrinted(FormPrinter.Form form, String where);
 
@@ -150,6 +153,11 @@ final class GuiConsole implements CeremonyConsole {
     @Override
     public EnrolmentPins enrolmentPins(String custodian, String cardLabel) {
         return this.<EnrolmentPins>ask(f -> screen.askEnrolment(custodian, cardLabel, f));
+    }
+
+    @Override
+    public EnrolmentPins unblockPins(String custodian, String cardLabel) {
+        return this.<EnrolmentPins>ask(f -> screen.askUnblock(custodian, cardLabel, f));
     }
 
     @Override

@@ -130,6 +130,11 @@ final class ScriptForm {
             case "revoke" -> "Revoke keys of zone sh-01";
             case "export-bundle" -> "Bundles for the online nodes of every zone";
             case "restore-master-key" -> "Restore the local master key on the replacement HSM";
+            case "replace-card" -> "Replace Erin's damaged card with the spare card";
+            case "enrol-card" -> "Enrol Frank, a new key custodian";
+            case "unblock-card" -> "Unblock Bob's card";
+            case "revoke-card" -> "Revoke Dave's card, he leaves";
+            case "change-quorum" -> "Three of five cards, one of them a security officer's";
             default -> "";
         };
     }
@@ -186,6 +191,20 @@ final class ScriptForm {
                     Field.of("incident", Kind.TEXT, false, ""));
             case "export-bundle" -> List.of(new Field("zones", Kind.WORD_OR_LIST, true, "*", "*"),
                     Field.of("expires_in_days", Kind.NUMBER, true, "30"), Field.of("output_directory", Kind.TEXT, true, "bundles"));
+            // custody changes (issue 16)
+            case "replace-card" -> List.of(Field.of("card", Kind.TEXT, true, "demo-card-5"),
+                    Field.of("new_card", Kind.TEXT, true, "demo-card-spare"), Field.of("holder", Kind.TEXT, false, ""),
+                    Field.of("reason", Kind.NOTES, true, "The card no longer answers in the reader."));
+            case "enrol-card" -> List.of(Field.of("holder", Kind.TEXT, true, "Frank"),
+                    Field.of("role", Kind.TEXT, false, "KEY_CUSTODIAN"), Field.of("card", Kind.TEXT, true, "demo-card-new"));
+            case "unblock-card" -> List.of(Field.of("card", Kind.TEXT, true, "demo-card-2"),
+                    Field.of("reason", Kind.NOTES, true, "Three wrong PINs."));
+            case "revoke-card" -> List.of(Field.of("card", Kind.TEXT, true, "demo-card-4"),
+                    Field.of("reason", Kind.NOTES, true, "The holder left the key management team."));
+            case "change-quorum" -> List.of(Field.of("threshold", Kind.NUMBER, true, "3"),
+                    Field.of("cards", Kind.LIST, false, ""),
+                    Field.in("rule", "roles", Kind.LIST, false, "SECURITY_OFFICER, KEY_CUSTODIAN"),
+                    Field.in("rule", "minimum", Kind.BLOCK, false, "- {role: SECURITY_OFFICER, count: 1}"));
             default -> null;
         };
     }

@@ -347,8 +347,17 @@ public final class QuorumSession implements AutoCloseable {
         try {
             hsm.login(credentialPin);
         } catch (PinIncorrectException | PinLockedException e) {
+            // a re-share that died between C_SetPIN and the activation of its card set: finish it (issue 16)
+            char[] rolled = e instanceof PinIncorrectException
+                    ? CredentialRollover.finish(store, audit, clock, cardSet, credentialPin, hsm, actor) : null;
             Secrets.wipe(credentialPin);
-            credentialPin = null;
+            credentialPin = rolled;
+            if (rolled != null) {
+                loggedInHsm = hsm;
+                audit.append(new AuditEvent(actor, "quorum.hsm_opened", Outcome.DONE, Map.of("operation", operation,
+                        "hsm", hsm.label(), "cards", approvals.stream().map(Approval::serial).collect(Collectors.joining(",")))));
+                return;
+            }
             throw refuse(QuorumRefusal.Kind.CREDENTIAL_REJECTED, null, null, OptionalInt.empty(),
                     "The HSM did not accept the credential rebuilt from these cards: they hold shares of a credential"
                             + " that is no longer the HSM's (a retired card set), or the HSM was re-initialised elsewhere.");
@@ -400,6 +409,14 @@ public final class QuorumSession implements AutoCloseable {
         loggedInHsm.setPin(credentialPin, newPin);
         Secrets.wipe(credentialPin);
         credentialPin = newPin.clone();
+    }
+
+    /** The current credential's PIN text while the quorum holds the HSM open (a re-share derives its rollover key from it). */
+    char[] credentialPin() {
+        if (loggedInHsm == null || credentialPin == null) {
+            throw new IllegalStateException("open the HSM with the quorum first");
+        }
+        return credentialPin;
     }
 
     Token hsm() {

@@ -32,6 +32,18 @@ final class ShareDistribution {
      */
     static CardSet storePending(Store store, AuditLog audit, Clock clock, SecureRandom random, CardSetPurpose purpose,
                                 byte[] secret, int m, List<Card> cards, String actor) {
+        return storePending(store, audit, clock, random, purpose, secret, m, cards, actor, (c, set) -> {
+        });
+    }
+
+    /** What else is written in the same transaction as a new card set (its run, a credential rollover). */
+    @FunctionalInterface
+    interface WithSet {
+        void write(java.sql.Connection c, CardSet set) throws java.sql.SQLException;
+    }
+
+    static CardSet storePending(Store store, AuditLog audit, Clock clock, SecureRandom random, CardSetPurpose purpose,
+                                byte[] secret, int m, List<Card> cards, String actor, WithSet withSet) {
         if (cards.size() < 2 || m < 2 || m > cards.size()) {
             throw new CustodyException("A card set needs 2 ≤ M ≤ N cards; asked for M=" + m + " with N=" + cards.size() + ".");
         }
@@ -61,6 +73,7 @@ final class ShareDistribution {
                 audit.append(c, new AuditEvent(actor, "card_set.split", Outcome.DONE, Map.of("card_set", set.id(),
                         "purpose", purpose.name(), "threshold", Integer.toString(m), "cards",
                         String.join(",", cards.stream().map(Card::serial).toList()))));
+                withSet.write(c, set);
                 return null;
             });
         } finally {

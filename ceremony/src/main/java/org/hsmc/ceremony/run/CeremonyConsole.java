@@ -61,6 +61,16 @@ public interface CeremonyConsole {
      */
     EnrolmentPins enrolmentPins(String custodian, String cardLabel);
 
+    /**
+     * Unblocking a card (unblock-card): the card's security officer PIN (in {@code transportPin}), typed by
+     * whoever keeps it, and the new PIN its holder chooses. The engine wipes both. A console that cannot ask
+     * for them refuses, naming the ceremony.
+     */
+    default EnrolmentPins unblockPins(String custodian, String cardLabel) {
+        throw new UnsupportedOperationException("This console cannot ask for a card's security officer PIN; run"
+                + " unblock-card from the command line (hsmc ceremony run) instead.");
+    }
+
     /** The two PINs of an enrolment. */
     record EnrolmentPins(char[] transportPin, char[] newPin) {
     }

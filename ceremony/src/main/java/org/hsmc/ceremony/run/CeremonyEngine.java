@@ -87,6 +87,8 @@ public final class CeremonyEngine {
     private LmkBackupPolicy lmkBackupPolicy = LmkBackupPolicy.ANY;
     private int exportSessions = BundleExporter.DEFAULT_SESSIONS;
     private final java.security.SecureRandom random = new java.security.SecureRandom();
+    /** The quorum of the run in progress (the custody ceremonies re-share under it); null between runs. */
+    private QuorumSession runQuorum;
 
     public CeremonyEngine(Store store, AuditLog audit, Clock clock, Token hsm, String site) {
         this.store = store;
@@ -211,6 +213,7 @@ public final class CeremonyEngine {
             try (Session s = hsm.openSession()) {
                 destroyed = cleanUpOrphans(s, runId);
             }
+            store.write(c -> org.hsmc.ceremony.custody.CustodyChange.discardUnfinished(c, clock, runId)); // issue 16
             journal.setState(runId, RunState.ABORTED, reason + (destroyed > 0 ? " (" + destroyed + " orphaned HSM object(s) destroyed)" : ""));
         }
         return journal.find(runId).orElseThrow();
@@ -237,6 +240,7 @@ public final class CeremonyEngine {
                 return journal.find(runId).orElseThrow();
             }
             quorum.openHsm(hsm);
+            runQuorum = quorum;
             journal.setState(runId, RunState.STEPS, null);
             List<StepRecord> journaled = journal.steps(runId);
             try (Session s = hsm.openSession()) {
@@ -277,6 +281,7 @@ public final class CeremonyEngine {
             journal.setState(runId, RunState.FAILED, message(e));
             throw e;
         } finally {
+            runQuorum = null;
             if (quorum != null) {
                 quorum.close();
             }
@@ -388,7 +393,18 @@ public final class CeremonyEngine {
                     scriptDirectory, (name, action) -> new Step(name, action::run));
             case InitializeScript s -> throw new IllegalArgumentException("initialize runs through InitializeCeremony");
             case RestoreMasterKeyScript s -> throw new IllegalArgumentException("restore-master-key runs through RestoreMasterKeyCeremony");
+            // custody changes (issue 16): enrol-card, replace-card, revoke-card, unblock-card, change-quorum
+            case org.hsmc.ceremony.script.EnrolCardScript s -> custodySteps(runId, s);
+            case org.hsmc.ceremony.script.ReplaceCardScript s -> custodySteps(runId, s);
+            case org.hsmc.ceremony.script.RevokeCardScript s -> custodySteps(runId, s);
+            case org.hsmc.ceremony.script.UnblockCardScript s -> custodySteps(runId, s);
+            case org.hsmc.ceremony.script.ChangeQuorumScript s -> custodySteps(runId, s);
         };
+    }
+
+    private List<Step> custodySteps(String runId, CeremonyScript script) {
+        return new CustodySteps(store, audit, clock, () -> runQuorum, cards).steps(runId, script,
+                (name, action) -> new Step(name, action::run));
     }
 
     private List<Step> masterKeySteps(String runId, GenerateMasterKeyScript s) {

@@ -179,6 +179,12 @@ final class Preconditions {
                     p.add("zones: this console has no zone yet; register one with generate-zone-master-key");
                 }
             }
+            // custody changes (issue 16)
+            case org.hsmc.ceremony.script.EnrolCardScript s -> p.addAll(CustodySteps.check(c, s));
+            case org.hsmc.ceremony.script.ReplaceCardScript s -> p.addAll(CustodySteps.check(c, s));
+            case org.hsmc.ceremony.script.RevokeCardScript s -> p.addAll(CustodySteps.check(c, s));
+            case org.hsmc.ceremony.script.UnblockCardScript s -> p.addAll(CustodySteps.check(c, s));
+            case org.hsmc.ceremony.script.ChangeQuorumScript s -> p.addAll(CustodySteps.check(c, s));
         }
         return p;
     }

@@ -9,7 +9,8 @@ import java.util.Optional;
  */
 public sealed interface CeremonyScript
         permits InitializeScript, GenerateMasterKeyScript, GenerateZoneMasterKeyScript, ImportZoneMasterKeyScript,
-        GenerateWorkingKeysScript, RotateScript, RevokeScript, ExportBundleScript, RestoreMasterKeyScript {
+        GenerateWorkingKeysScript, RotateScript, RevokeScript, ExportBundleScript, RestoreMasterKeyScript,
+        EnrolCardScript, ReplaceCardScript, RevokeCardScript, UnblockCardScript, ChangeQuorumScript {
 
     /** The script format version this console reads. */
     int FORMAT = 1;

@@ -23,7 +23,19 @@ public enum CeremonyType {
     /** Sign the zones' keys as bundles for their online nodes. */
     EXPORT_BUNDLE("export-bundle"),
     /** Rebuild an LMK from its recovery cards in a replacement HSM, and adopt that HSM. */
-    RESTORE_MASTER_KEY("restore-master-key");
+    RESTORE_MASTER_KEY("restore-master-key"),
+
+    // ---- custody changes (docs/decisions/0015-16-custody-lifecycle.md)
+    /** Enrol a card for a new custodian, or a spare for an existing one; re-share so it holds a share. */
+    ENROL_CARD("enrol-card"),
+    /** Revoke a card and enrol its replacement; re-share and rotate the credential. */
+    REPLACE_CARD("replace-card"),
+    /** Revoke a card; re-share over the other cards and rotate the credential. */
+    REVOKE_CARD("revoke-card"),
+    /** Reset a card's PIN through the card's security officer path; the holder sets a new PIN. */
+    UNBLOCK_CARD("unblock-card"),
+    /** New M, cards or role rules; re-shared under the old quorum and rotated, every card checked. */
+    CHANGE_QUORUM("change-quorum");
 
     private final String yamlName;
 

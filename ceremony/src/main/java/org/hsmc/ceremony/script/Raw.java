@@ -108,6 +108,36 @@ final class Raw {
     record ZoneList(String text, List<String> ids) {
     }
 
+    // ---- custody changes
+
+    record EnrolCard(String ceremony, Integer format, String title, String operator, List<String> witnesses,
+                     String notes, String holder, String role, String card) implements Script {
+    }
+
+    record ReplaceCard(String ceremony, Integer format, String title, String operator, List<String> witnesses,
+                       String notes, String card, @JsonProperty("new_card") String newCard, String holder, String reason)
+            implements Script {
+    }
+
+    record RevokeCard(String ceremony, Integer format, String title, String operator, List<String> witnesses,
+                      String notes, String card, String reason) implements Script {
+    }
+
+    record UnblockCard(String ceremony, Integer format, String title, String operator, List<String> witnesses,
+                       String notes, String card, String reason) implements Script {
+    }
+
+    record ChangeQuorum(String ceremony, Integer format, String title, String operator, List<String> witnesses,
+                        String notes, Integer threshold, List<String> cards, Rule rule) implements Script {
+    }
+
+    /** {@code change-quorum}'s {@code rule}: the roles that approve, and each role's minimum. */
+    record Rule(List<String> roles, List<RoleMinimum> minimum) {
+    }
+
+    record RoleMinimum(String role, Integer count) {
+    }
+
     /** The raw record a type is read into. */
     static Class<? extends Script> classOf(CeremonyType type) {
         return switch (type) {
@@ -120,6 +150,11 @@ final class Raw {
             case REVOKE -> Revoke.class;
             case EXPORT_BUNDLE -> ExportBundle.class;
             case RESTORE_MASTER_KEY -> RestoreMasterKey.class;
+            case ENROL_CARD -> EnrolCard.class;
+            case REPLACE_CARD -> ReplaceCard.class;
+            case REVOKE_CARD -> RevokeCard.class;
+            case UNBLOCK_CARD -> UnblockCard.class;
+            case CHANGE_QUORUM -> ChangeQuorum.class;
         };
     }
 

@@ -73,6 +73,11 @@ final class Validation {
             case REVOKE -> revoke((Raw.Revoke) raw);
             case EXPORT_BUNDLE -> exportBundle((Raw.ExportBundle) raw);
             case RESTORE_MASTER_KEY -> restoreMasterKey((Raw.RestoreMasterKey) raw);
+            case ENROL_CARD -> enrolCard((Raw.EnrolCard) raw);
+            case REPLACE_CARD -> replaceCard((Raw.ReplaceCard) raw);
+            case REVOKE_CARD -> revokeCard((Raw.RevokeCard) raw);
+            case UNBLOCK_CARD -> unblockCard((Raw.UnblockCard) raw);
+            case CHANGE_QUORUM -> changeQuorum((Raw.ChangeQuorum) raw);
         };
         return problems.any() ? Optional.empty() : Optional.of(script);
     }
@@ -751,5 +756,140 @@ final class Validation {
             return null;
         }
         return id;
+    }
+
+    // ---- custody changes: enrol-card, replace-card, revoke-card, unblock-card, change-quorum
+
+    static final int MAX_THRESHOLD = MAX_CUSTODIANS;
+
+    private EnrolCardScript enrolCard(Raw.EnrolCard raw) {
+        Common c = common(raw);
+        String holder = line("holder", required("holder", raw.holder(),
+                "the custodian who receives the card, by name (a new name with role, or an existing custodian)"), MAX_NAME);
+        Role role = oneOf("role", raw.role(), Role.class, Role::name);
+        if (role == Role.AUDITOR) {
+            problems.add("role", "an AUDITOR holds no share of the HSM credential; enrol a card for a SECURITY_OFFICER"
+                    + " or a KEY_CUSTODIAN");
+        }
+        String card = card("card", required("card", raw.card(), "the new card's token label at this site"));
+        if (problems.any()) {
+            return null;
+        }
+        return new EnrolCardScript(CeremonyScript.FORMAT, c.title(), c.operator(), c.witnesses(), c.notes(), holder,
+                Optional.ofNullable(role), card);
+    }
+
+    private ReplaceCardScript replaceCard(Raw.ReplaceCard raw) {
+        Common c = common(raw);
+        String card = card("card", required("card", raw.card(), "the token label of the card that is replaced"));
+        String newCard = card("new_card", required("new_card", raw.newCard(), "the token label of the new card"));
+        if (card != null && newCard != null && Names.identity(card).equals(Names.identity(newCard))) {
+            problems.add("new_card", Names.quote(newCard) + " is the card being replaced; name the new card");
+        }
+        String holder = raw.holder() == null ? null : line("holder", raw.holder(), MAX_NAME);
+        String reason = paragraph("reason", required("reason", raw.reason(), "why the card is replaced, 1 to "
+                + MAX_REASON + " characters"), MAX_REASON);
+        if (problems.any()) {
+            return null;
+        }
+        return new ReplaceCardScript(CeremonyScript.FORMAT, c.title(), c.operator(), c.witnesses(), c.notes(), card,
+                newCard, Optional.ofNullable(holder), reason);
+    }
+
+    private RevokeCardScript revokeCard(Raw.RevokeCard raw) {
+        Common c = common(raw);
+        String card = card("card", required("card", raw.card(), "the token label of the card that is revoked"));
+        String reason = paragraph("reason", required("reason", raw.reason(), "why the card is revoked, 1 to "
+                + MAX_REASON + " characters"), MAX_REASON);
+        if (problems.any()) {
+            return null;
+        }
+        return new RevokeCardScript(CeremonyScript.FORMAT, c.title(), c.operator(), c.witnesses(), c.notes(), card, reason);
+    }
+
+    private UnblockCardScript unblockCard(Raw.UnblockCard raw) {
+        Common c = common(raw);
+        String card = card("card", required("card", raw.card(), "the token label of the card that is unblocked"));
+        String reason = paragraph("reason", required("reason", raw.reason(), "why, 1 to " + MAX_REASON + " characters"),
+                MAX_REASON);
+        if (problems.any()) {
+            return null;
+        }
+        return new UnblockCardScript(CeremonyScript.FORMAT, c.title(), c.operator(), c.witnesses(), c.notes(), card, reason);
+    }
+
+    private ChangeQuorumScript changeQuorum(Raw.ChangeQuorum raw) {
+        Common c = common(raw);
+        Integer threshold = range("threshold", required("threshold", raw.threshold(),
+                "M, the cards needed to open the HSM, 2 to " + MAX_THRESHOLD), 2, MAX_THRESHOLD);
+        List<String> cards = null;
+        if (raw.cards() != null) {
+            size("cards", raw.cards(), 2, MAX_CUSTODIANS, "card", "cards");
+            Map<String, Map.Entry<String, String>> seen = new HashMap<>();
+            List<String> ok = new ArrayList<>();
+            for (int i = 0; i < raw.cards().size(); i++) {
+                String at = Positions.item("cards", i);
+                String card = card(at, raw.cards().get(i));
+                unique(at, card, seen, "cards", null);
+                if (card != null) {
+                    ok.add(card);
+                }
+            }
+            cards = ok;
+            if (threshold != null && ok.size() == raw.cards().size() && threshold > ok.size()) {
+                problems.add("threshold", "M = " + threshold + " is more than N = " + ok.size() + ", the cards listed;"
+                        + " M cards out of N must be able to open the HSM");
+            }
+        }
+        RoleRule rule = null;
+        if (raw.rule() != null) {
+            rule = rule(raw.rule(), threshold);
+        }
+        if (problems.any()) {
+            return null;
+        }
+        return new ChangeQuorumScript(CeremonyScript.FORMAT, c.title(), c.operator(), c.witnesses(), c.notes(), threshold,
+                Optional.ofNullable(cards), Optional.ofNullable(rule));
+    }
+
+    private RoleRule rule(Raw.Rule raw, Integer threshold) {
+        List<String> rawRoles = required("rule.roles", raw.roles(), "the roles whose cards may approve, e.g."
+                + " [SECURITY_OFFICER, KEY_CUSTODIAN]");
+        java.util.Set<Role> roles = java.util.EnumSet.noneOf(Role.class);
+        if (rawRoles != null) {
+            size("rule.roles", rawRoles, 1, Role.values().length, "role", "roles");
+            for (int i = 0; i < rawRoles.size(); i++) {
+                String at = Positions.item("rule.roles", i);
+                Role r = oneOf(at, rawRoles.get(i), Role.class, Role::name);
+                if (r != null && !roles.add(r)) {
+                    problems.add(at, r + " is listed twice; list each role once");
+                }
+            }
+        }
+        Map<Role, Integer> minimum = new java.util.EnumMap<>(Role.class);
+        if (raw.minimum() != null) {
+            for (int i = 0; i < raw.minimum().size(); i++) {
+                String at = Positions.item("rule.minimum", i);
+                Raw.RoleMinimum m = raw.minimum().get(i);
+                Role r = oneOf(at + ".role", required(at + ".role", m.role(), "the role"), Role.class, Role::name);
+                Integer n = range(at + ".count", required(at + ".count", m.count(), "the fewest approvals of that role"),
+                        1, MAX_THRESHOLD);
+                if (r == null || n == null) {
+                    continue;
+                }
+                if (rawRoles != null && !roles.contains(r)) {
+                    problems.add(at + ".role", r + " is not among rule.roles, so it cannot give any approval; add it"
+                            + " there or drop this minimum");
+                } else if (minimum.putIfAbsent(r, n) != null) {
+                    problems.add(at + ".role", r + " has a minimum already; give each role one minimum");
+                }
+            }
+            int sum = minimum.values().stream().mapToInt(Integer::intValue).sum();
+            if (threshold != null && sum > threshold) {
+                problems.add("rule.minimum", "the minimums add up to " + sum + ", more than the " + threshold
+                        + " approvals a quorum has (threshold); no quorum could satisfy this rule");
+            }
+        }
+        return roles.isEmpty() ? null : new RoleRule(roles, minimum);
     }
 }

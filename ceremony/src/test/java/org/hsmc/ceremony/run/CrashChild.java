@@ -42,6 +42,9 @@ public final class CrashChild {
         return "crash-card-" + i;
     }
 
+    /** Cards the child knows PINs for: 5 for the custodians, the rest spares for replace-card (CustodyCrashTest). */
+    static final int CARDS_MAX = 16;
+
     static String custodianPin(int i) {
         return "custodian-pin-" + i;
     }
@@ -58,12 +61,12 @@ public final class CrashChild {
             Token hsm = m.token(HSM);
             ScriptedConsole console = new ScriptedConsole(m::token);
             console.hsmPin = "pin-" + HSM;
-            for (int i = 1; i <= 5; i++) {
+            for (int i = 1; i <= CARDS_MAX; i++) { // spare cards exist only in the custody crash test's token store
                 console.transportPins.put(card(i), "pin-" + card(i));
                 console.pins.put(card(i), custodianPin(i));
             }
             console.quorum(card(1), card(2), card(3));
-            CeremonyEngine engine = new CeremonyEngine(store, audit, clock, hsm, "crash test").batchSize(100);
+            CeremonyEngine engine = new CeremonyEngine(store, audit, clock, hsm, "crash test").batchSize(100).cards(m::token);
             switch (command) {
                 case "setup" -> {
                     byte[] init = ("""
@@ -116,6 +119,7 @@ public final class CrashChild {
                         }
                     };
                     pausing.pins.putAll(console.pins);
+                    pausing.transportPins.putAll(console.transportPins);
                     pausing.quorum(card(1), card(2), card(3));
                     byte[] bytes = Files.readAllBytes(script);
                     RunRecord r = engine.run(ScriptParser.parse(bytes, script.getFileName().toString()), bytes, pausing, true);
@@ -129,6 +133,13 @@ public final class CrashChild {
                     for (RunRecord r : engine.journal().interrupted()) {
                         RunRecord after = engine.resume(r.id(), console.quorum(card(1), card(2), card(3)));
                         System.out.println("RESUMED " + after.id() + " " + after.state());
+                    }
+                }
+                case "abort" -> {
+                    System.out.println("INTEGRITY " + store.integrityCheck());
+                    for (RunRecord r : engine.journal().interrupted()) {
+                        RunRecord after = engine.abort(r.id(), console.quorum(card(1), card(2), card(3)), "crash test abort");
+                        System.out.println("ABORTED " + after.id() + " " + after.state());
                     }
                 }
                 case "inspect" -> inspect(store, audit, clock, hsm, console, args.length > 4 ? args[4] : "");
@@ -149,12 +160,20 @@ public final class CrashChild {
                 return rs.next() && rs.getString(1) != null ? rs.getString(1) : "";
             }
         }));
+        System.out.println("CUSTODY " + store.read(c -> {
+            try (var st = c.createStatement(); var rs = st.executeQuery("SELECT (SELECT COUNT(*) FROM credential_rollover),"
+                    + " (SELECT COUNT(*) FROM card_set WHERE purpose = 'ADMIN' AND activated_at IS NOT NULL AND retired_at IS NULL),"
+                    + " (SELECT COUNT(*) FROM card_set WHERE activated_at IS NULL AND retired_at IS NULL)")) {
+                rs.next();
+                return "rollovers=" + rs.getInt(1) + " active_admin_sets=" + rs.getInt(2) + " pending_sets=" + rs.getInt(3);
+            }
+        }));
         KeyHierarchy keys = new KeyHierarchy(store, audit, clock);
         Set<String> knownLabels = new TreeSet<>(store.read(c -> KeyRecords.masterKeys(c)).stream().map(k -> k.label()).toList());
         knownLabels.add("audit-signer/v1");
         knownLabels.add("bundle-signer/v1");
         try (QuorumSession q = QuorumSession.begin(store, audit, clock, CardSetPurpose.ADMIN, "inspect", "test")) {
-            for (int i = 1; i <= 3; i++) {
+            for (int i = 1; i <= 3 && !q.isComplete(); i++) { // M may be 2 after a change-quorum
                 q.present(console.cards.apply(card(i)), console.pins.get(card(i)).toCharArray());
             }
             q.openHsm(hsm);

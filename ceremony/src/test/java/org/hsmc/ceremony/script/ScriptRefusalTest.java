@@ -135,7 +135,7 @@ class ScriptRefusalTest {
         // ---- pass 1: type and format
         rows.add(row("unknown ceremony type", edit(MASTER_KEY, "generate-master-key", "generate-master-keys"), "ceremony",
                 "'generate-master-keys' is not a ceremony type; use initialize, generate-master-key, generate-zone-master-key,"
-                        + " import-zone-master-key, generate-working-keys, rotate, revoke, export-bundle or restore-master-key"));
+                        + " import-zone-master-key, generate-working-keys, rotate, revoke, export-bundle, restore-master-key, enrol-card, replace-card, revoke-card, unblock-card or change-quorum"));
         rows.add(row("type in the wrong case", edit(ROTATE, "ceremony: rotate", "ceremony: Rotate"), "ceremony",
                 "'Rotate' is not a ceremony type"));
         rows.add(row("format 2", edit(ROTATE, "format: 1", "format: 2"), "format",
@@ -386,6 +386,59 @@ class ScriptRefusalTest {
         broken[e + 1] = 'A'; // C3 A9 ('é') becomes C3 41, which is no character
         rows.add(Arguments.of("a broken UTF-8 sequence", broken, "", "line 3 (byte " + e + "): the file is not UTF-8 (byte 0xC3)"));
 
+        // ---- custody changes (issue 16)
+        String quorum = """
+                ceremony: change-quorum
+                format: 1
+                title: Quorum
+                operator: Alice
+                threshold: 3
+                cards: [card-1, card-2, card-3]
+                rule:
+                  roles: [SECURITY_OFFICER, KEY_CUSTODIAN]
+                  minimum:
+                    - {role: SECURITY_OFFICER, count: 1}
+                """;
+        rows.add(row("change-quorum: M > N", edit(quorum, "threshold: 3", "threshold: 4"), "threshold",
+                "M = 4 is more than N = 3, the cards listed"));
+        rows.add(row("change-quorum: a card listed twice", edit(quorum, "card-3]", "Card-1]"), "cards[2]",
+                "is the same as cards[0]"));
+        rows.add(row("change-quorum: a minimum of a role that may not approve", edit(quorum, "role: SECURITY_OFFICER, count",
+                "role: AUDITOR, count"), "rule.minimum[0].role", "AUDITOR is not among rule.roles"));
+        rows.add(row("change-quorum: minimums above M", edit(quorum, "count: 1}", "count: 4}"), "rule.minimum",
+                "the minimums add up to 4, more than the 3 approvals"));
+        rows.add(row("change-quorum: M below 2", edit(quorum, "threshold: 3", "threshold: 1"), "threshold",
+                "1 is out of range; use 2 to 16"));
+        String replace = """
+                ceremony: replace-card
+                format: 1
+                title: Replace
+                operator: Alice
+                card: card-5
+                new_card: card-6
+                reason: lost
+                """;
+        rows.add(row("replace-card: the new card is the old one", edit(replace, "new_card: card-6", "new_card: CARD-5"),
+                "new_card", "is the card being replaced"));
+        rows.add(row("replace-card: no reason", edit(replace, "reason: lost\n", ""), "reason", "missing field 'reason'"));
+        rows.add(row("enrol-card: an auditor holds no share", """
+                ceremony: enrol-card
+                format: 1
+                title: Enrol
+                operator: Alice
+                holder: Judy
+                role: AUDITOR
+                card: card-7
+                """, "role", "an AUDITOR holds no share"));
+        rows.add(row("revoke-card: unknown field", """
+                ceremony: revoke-card
+                format: 1
+                title: Revoke
+                operator: Alice
+                card: card-4
+                reason: left
+                new_card: card-9
+                """, "new_card", "unknown field 'new_card'"));
         return rows.stream();
     }
 
