@@ -20,6 +20,7 @@ import java.util.Properties;
  * card.&lt;label&gt;.pin=...              the custodian's own PIN
  * quorum.cards=label1,label2,...    the cards presented for a quorum, in order
  * component.&lt;key id&gt;.&lt;i&gt;=hex        component i of a ZMK being imported
+ * KEY.2=..., KEY.3=...              the PIN typed at the 2nd, 3rd attempt after KEY was refused (rehearsing a wrong PIN)
  * </pre>
  */
 final class RehearsalPins {
@@ -42,6 +43,11 @@ final class RehearsalPins {
             throw new Hsmc.UserError("The rehearsal PIN file " + file + " has no '" + key + "'.");
         }
         return v.trim().toCharArray();
+    }
+
+    /** True when the file has {@code key} (a retry {@code KEY.2} is optional). */
+    boolean has(String key) {
+        return p.getProperty(key) != null;
     }
 
     List<String> quorumCards() {

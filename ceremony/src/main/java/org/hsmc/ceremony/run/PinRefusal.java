@@ -1,0 +1,24 @@
+package org.hsmc.ceremony.run;
+
+import java.util.OptionalInt;
+
+/**
+ * A PIN typed at a prompt was not accepted; the step stays open. {@code message} is the sentence for the
+ * person at the console (what happened and what to do); {@code details} the technical line (the PKCS#11
+ * function and code), or empty; it never goes into the main sentence.
+ *
+ * @param prompt     which prompt
+ * @param person     who typed it (a custodian, or the operator for the HSM PIN)
+ * @param token      the card's or the HSM's token label
+ * @param triesLeft  tries left before the card (or the console's count) locks it, when known
+ * @param locked     the card is locked: typing again cannot help; unblock or replace it, or stop
+ * @param attempt    the attempt that was refused (1 for the first)
+ */
+public record PinRefusal(PinPrompt prompt, String person, String token, OptionalInt triesLeft, boolean locked, int attempt,
+                         String message, String details) {
+
+    /** True when the console may ask again. */
+    public boolean mayRetry() {
+        return !locked && (triesLeft.isEmpty() || triesLeft.getAsInt() > 0);
+    }
+}
