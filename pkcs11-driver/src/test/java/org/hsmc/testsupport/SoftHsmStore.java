@@ -36,6 +36,11 @@ public final class SoftHsmStore {
     public static final String HSM_DR = "hsm-dr";
     /** Card tokens {@code card-01} … {@code card-21} (17–21: the disaster-recovery drill's). */
     public static final int CARD_COUNT = 21;
+    /**
+     * HSM tokens {@code hsm-wf-1} … {@code hsm-wf-3} and cards {@code wf-card-01} … {@code wf-card-15} of the
+     * way-forward tests (wrong PINs, resume and abort of initialize): five cards per HSM.
+     */
+    public static final int WAY_FORWARD_HSMS = 3;
 
     private static final String SO_PIN = "so-87654321";
     private static SoftHsmStore shared;
@@ -58,6 +63,12 @@ public final class SoftHsmStore {
             List<String> labels = new ArrayList<>(List.of(HSM, HSM_SPARE, HSM_B, NODE, HSM_DR));
             for (int i = 1; i <= CARD_COUNT; i++) {
                 labels.add(cardLabel(i));
+            }
+            for (int i = 1; i <= WAY_FORWARD_HSMS; i++) {
+                labels.add("hsm-wf-" + i);
+            }
+            for (int i = 1; i <= 5 * WAY_FORWARD_HSMS; i++) {
+                labels.add("wf-card-%02d".formatted(i));
             }
             shared = create(labels);
         }

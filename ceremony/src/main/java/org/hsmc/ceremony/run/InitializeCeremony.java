@@ -188,15 +188,15 @@ public final class InitializeCeremony {
     private Card enrol(JournaledSteps steps, PinAttempts pins, Initialization in, CustodianSpec spec, CeremonyConsole console) {
         return steps.step("enrol " + spec.name() + " (" + spec.role() + ") with card '" + spec.card() + "'", () -> {
             Optional<UnfinishedInitialization.Named> earlier = UnfinishedInitialization.named(store, spec.name());
+            Token token = cards.apply(spec.card());
             if (earlier.isPresent() && earlier.get().card().isPresent()) {
                 Card c = earlier.get().card().get();
-                if (c.tokenLabel().equals(spec.card())) {
-                    return c;
+                if (c.serial().equals(token.description().serialNumber())) {
+                    return c; // enrolled by an earlier attempt of this run
                 }
             }
             Custodian p = earlier.map(UnfinishedInitialization.Named::custodian)
                     .orElseGet(() -> in.addCustodian(spec.name(), spec.role()));
-            Token token = cards.apply(spec.card());
             return pins.until(PinPrompt.TRANSPORT_PIN, spec.name(), spec.card(), attempt -> {
                 CeremonyConsole.EnrolmentPins typed = console.enrolmentPins(spec.name(), spec.card());
                 try {

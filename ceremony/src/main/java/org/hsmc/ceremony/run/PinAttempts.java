@@ -72,7 +72,7 @@ final class PinAttempts {
                 refusal = refusal(prompt, person, token, n, p, ++wrong);
             }
             record(refusal);
-            boolean again = refusal.mayRetry() && console.pinRefused(refusal);
+            boolean again = console.pinRefused(refusal) && refusal.mayRetry();
             if (!again) {
                 throw new CeremonyStoppedException(stopped(refusal), refusal);
             }
