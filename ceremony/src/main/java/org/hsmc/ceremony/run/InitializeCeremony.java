@@ -186,13 +186,15 @@ public final class InitializeCeremony {
      * transport PIN and a new PIN twice, until the card takes them or the officer stops.
      */
     private Card enrol(JournaledSteps steps, PinAttempts pins, Initialization in, CustodianSpec spec, CeremonyConsole console) {
+        boolean[] earlierAttempt = {false};
         return steps.step("enrol " + spec.name() + " (" + spec.role() + ") with card '" + spec.card() + "'", () -> {
             Optional<UnfinishedInitialization.Named> earlier = UnfinishedInitialization.named(store, spec.name());
             Token token = cards.apply(spec.card());
             if (earlier.isPresent() && earlier.get().card().isPresent()) {
                 Card c = earlier.get().card().get();
                 if (c.serial().equals(token.description().serialNumber())) {
-                    return c; // enrolled by an earlier attempt of this run
+                    earlierAttempt[0] = true;
+                    return c;
                 }
             }
             Custodian p = earlier.map(UnfinishedInitialization.Named::custodian)
@@ -219,7 +221,7 @@ public final class InitializeCeremony {
                     }
                 }
             });
-        }, c -> "card serial " + c.serial());
+        }, c -> (earlierAttempt[0] ? "enrolled in an earlier attempt, " : "") + "card serial " + c.serial());
     }
 
     /** The bundle signer of this run: made once (a resume finds it), or made now after clearing a half-made one. */
