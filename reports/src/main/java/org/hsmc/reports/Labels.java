@@ -51,15 +51,15 @@ final class Labels {
     static final Map<String, String> CHANGES = Map.of(
             "CREATED", key("change.created"), "IMPORTED", key("change.imported"), "ACTIVATED", key("change.activated"),
             "RETIRED", key("change.retired"), "SUPERSEDED", key("change.superseded"), "REVOKED", key("change.revoked"),
-            "REGISTERED", key("change.registered"));
+            "REGISTERED", key("change.registered"), "WITHDRAWN", key("change.withdrawn"));
 
     static final Map<String, String> STATUSES = Map.of(
             "ACTIVE", key("status.active"), "PENDING", key("status.pending"), "RETIRED", key("status.retired"),
-            "REVOKED", key("status.revoked"));
+            "REVOKED", key("status.revoked"), "WITHDRAWN", key("status.withdrawn"));
 
     static final Map<String, String> CONDITIONS = Map.of(
             "IN_FORCE", key("condition.in_force"), "NOT_YET_VALID", key("condition.not_yet_valid"),
-            "EXPIRED", key("condition.expired"), "REVOKED", key("condition.revoked"));
+            "EXPIRED", key("condition.expired"), "REVOKED", key("condition.revoked"), "WITHDRAWN", key("condition.withdrawn"));
 
     static final Map<String, String> COMPONENT_EVENTS = Map.of(
             "DELIVERED", key("component.delivered"), "ACCEPTED", key("component.accepted"), "REFUSED", key("component.refused"));

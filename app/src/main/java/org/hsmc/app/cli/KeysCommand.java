@@ -2,6 +2,7 @@ package org.hsmc.app.cli;
 
 import org.hsmc.ceremony.keys.InventoryFilter;
 import org.hsmc.ceremony.keys.KeyHierarchy;
+import org.hsmc.ceremony.keys.RunKeys;
 import org.hsmc.ceremony.keys.KeyIds;
 import org.hsmc.ceremony.keys.WorkingKey;
 import picocli.CommandLine.Command;
@@ -28,7 +29,7 @@ final class KeysCommand implements Callable<Integer> {
     String zone;
     @Option(names = "--purpose", description = "DEK, KEK or MAC.")
     KeyIds.KeyPurposeName purpose;
-    @Option(names = "--status", description = "ACTIVE or REVOKED.")
+    @Option(names = "--status", description = "ACTIVE, REVOKED or WITHDRAWN (withdrawn with its aborted run).")
     String status;
     @Option(names = "--expiring-within", paramLabel = "DAYS", description = "Only keys whose validity ends within DAYS.")
     Integer expiringWithin;
@@ -56,14 +57,16 @@ final class KeysCommand implements Callable<Integer> {
                 out.println(Json.write(list.stream().map(KeysCommand::view).toList()));
                 return Hsmc.EXIT_OK;
             }
-            out.printf("%-28s %-8s %-8s %-12s %-20s %-20s %-8s %s%n", "KEY", "ALG", "VERSION", "KCV", "VALID FROM", "VALID UNTIL",
+            out.printf("%-28s %-8s %-8s %-12s %-20s %-20s %-10s %s%n", "KEY", "ALG", "VERSION", "KCV", "VALID FROM", "VALID UNTIL",
                     "STATUS", "RUN");
             for (WorkingKey w : list) {
-                out.printf("%-28s %-8s %-8d %-12s %-20s %-20s %-8s %s%n", w.id(), w.algorithm(), w.version(), w.kcv(),
+                out.printf("%-28s %-8s %-8d %-12s %-20s %-20s %-10s %s%n", w.id(), w.algorithm(), w.version(), w.kcv(),
                         w.validFrom(), w.validUntil(), w.status() + (w.supersededBy() != null ? "*" : ""), w.runId());
             }
             out.println(list.size() + " key(s)" + (list.stream().anyMatch(w -> w.supersededBy() != null)
-                    ? "; * = rotated, valid until its overlap ends" : ""));
+                    ? "; * = rotated, valid until its overlap ends" : "")
+                    + (list.stream().anyMatch(w -> RunKeys.WITHDRAWN.equals(w.status()))
+                    ? "; WITHDRAWN = made by a run that was aborted: no bundle carries it" : ""));
             return Hsmc.EXIT_OK;
         }
     }
