@@ -2,6 +2,7 @@ package org.hsmc.app.cli;
 
 import org.hsmc.ceremony.custody.QuorumRefusal;
 import org.hsmc.ceremony.custody.QuorumSession;
+import org.hsmc.ceremony.i18n.Words;
 import org.hsmc.ceremony.run.CeremonyConsole;
 import org.hsmc.ceremony.run.PinRefusal;
 import org.hsmc.ceremony.run.StepRecord;
@@ -26,6 +27,8 @@ import java.util.Set;
  * its holder only, written character by character from a wiped {@code char[]}.
  */
 final class TerminalConsole implements CeremonyConsole {
+
+    private static final Words WORDS = Words.of(java.util.Locale.ENGLISH);
 
     private final ConsoleContext ctx;
     private final PrintWriter out;
@@ -67,7 +70,7 @@ final class TerminalConsole implements CeremonyConsole {
 
     @Override
     public void refused(QuorumRefusal refusal) {
-        out.println("  REFUSED (" + refusal.kind() + "): " + refusal.getMessage());
+        out.println("  REFUSED (" + WORDS.refusal(refusal.kind()) + "): " + refusal.getMessage());
         out.flush();
     }
 
@@ -82,7 +85,7 @@ final class TerminalConsole implements CeremonyConsole {
         switch (state) {
             case STARTED -> out.printf("[%d] %s …%n", number, name);
             case DONE -> out.printf("[%d] done: %s%n", number, result);
-            case FAILED -> out.printf("[%d] FAILED: %s%n", number, result);
+            case FAILED -> out.printf("[%d] FAILED: %s%n", number, result.replace("\ndetails:", "\n    details:"));
         }
         out.flush();
     }

@@ -754,7 +754,7 @@ public final class CeremonyEngine {
 
     private static String message(RuntimeException e) {
         if (e instanceof Pkcs11Exception p) {
-            return p.userMessage() + (p.ckrName().isEmpty() ? "" : " [" + p.ckrName() + "]");
+            return p.userMessage() + (p.ckrName().isEmpty() ? "" : "\ndetails: " + p.getMessage());
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }

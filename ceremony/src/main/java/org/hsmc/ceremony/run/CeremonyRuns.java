@@ -80,6 +80,11 @@ public final class CeremonyRuns {
 
     /** Runs left FAILED or interrupted and not resolved since: each can be resumed or aborted. */
     public List<RunRecord> unresolved() {
+        return unresolved(journal);
+    }
+
+    /** Runs left FAILED or interrupted in {@code journal}'s store: interrupted ones first, then failed ones, newest first. */
+    public static List<RunRecord> unresolved(RunJournal journal) {
         List<RunRecord> out = new ArrayList<>(journal.interrupted());
         journal.recent(1000).stream().filter(r -> r.state() == RunState.FAILED).forEach(out::add);
         return out;

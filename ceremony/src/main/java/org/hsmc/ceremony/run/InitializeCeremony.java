@@ -172,7 +172,7 @@ public final class InitializeCeremony {
                 }
             }
         } catch (RuntimeException e) {
-            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            String why = JournaledSteps.reason(e);
             if (init != null && hsm.isLoggedIn()) {
                 hsm.logout();
             }
@@ -187,7 +187,7 @@ public final class InitializeCeremony {
      */
     private Card enrol(JournaledSteps steps, PinAttempts pins, Initialization in, CustodianSpec spec, CeremonyConsole console) {
         boolean[] earlierAttempt = {false};
-        return steps.step("enrol " + spec.name() + " (" + spec.role() + ") with card '" + spec.card() + "'", () -> {
+        return steps.step("enrol " + spec.name() + " (" + roleWords(spec.role()) + ") with card '" + spec.card() + "'", () -> {
             Optional<UnfinishedInitialization.Named> earlier = UnfinishedInitialization.named(store, spec.name());
             Token token = cards.apply(spec.card());
             if (earlier.isPresent() && earlier.get().card().isPresent()) {
@@ -203,13 +203,13 @@ public final class InitializeCeremony {
                 CeremonyConsole.EnrolmentPins typed = console.enrolmentPins(spec.name(), spec.card());
                 try {
                     if (typed.newPinAgain() != null && !Arrays.equals(typed.newPin(), typed.newPinAgain())) {
-                        throw new PinAttempts.Refused(PinPrompt.NEW_PIN, "The two new PINs " + spec.name() + " typed differ."
+                        throw new PinAttempts.Refused(PinPrompt.NEW_PIN, PinRefusal.Reason.NEW_PINS_DIFFER, "The two new PINs " + spec.name() + " typed differ."
                                 + " Type the transport PIN, then the new PIN twice, again.");
                     }
                     var d = token.description();
                     long min = Math.max(4, d.minPinLength());
                     if (typed.newPin().length < min || typed.newPin().length > d.maxPinLength()) {
-                        throw new PinAttempts.Refused(PinPrompt.NEW_PIN, "The new PIN must be " + min + " to "
+                        throw new PinAttempts.Refused(PinPrompt.NEW_PIN, PinRefusal.Reason.NEW_PIN_RULE, "The new PIN must be " + min + " to "
                                 + d.maxPinLength() + " characters long. Choose another and type it twice.");
                     }
                     return in.enrol(p, token, typed.transportPin(), typed.newPin());
@@ -222,6 +222,15 @@ public final class InitializeCeremony {
                 }
             });
         }, c -> (earlierAttempt[0] ? "enrolled in an earlier attempt, " : "") + "card serial " + c.serial());
+    }
+
+    /** A role as the step names say it (English; {@code org.hsmc.ceremony.i18n.Words} translates step names). */
+    static String roleWords(Role role) {
+        return switch (role) {
+            case SECURITY_OFFICER -> "security officer";
+            case KEY_CUSTODIAN -> "key custodian";
+            case AUDITOR -> "auditor";
+        };
     }
 
     /** The bundle signer of this run: made once (a resume finds it), or made now after clearing a half-made one. */

@@ -34,10 +34,12 @@ final class PinAttempts {
     /** A PIN refused by the console itself (two new PINs that differ, a new PIN of the wrong length). */
     static final class Refused extends RuntimeException {
         final PinPrompt prompt;
+        final PinRefusal.Reason reason;
 
-        Refused(PinPrompt prompt, String message) {
+        Refused(PinPrompt prompt, PinRefusal.Reason reason, String message) {
             super(message);
             this.prompt = prompt;
+            this.reason = reason;
         }
     }
 
@@ -63,7 +65,7 @@ final class PinAttempts {
             try {
                 return attempt.run(n);
             } catch (Refused r) {
-                refusal = new PinRefusal(r.prompt, person, token, OptionalInt.empty(), false, n, r.getMessage(), "");
+                refusal = new PinRefusal(r.prompt, person, token, OptionalInt.empty(), false, n, r.getMessage(), "", r.reason);
             } catch (RuntimeException e) {
                 Pkcs11Exception p = pinFailure(e);
                 if (p == null) {
@@ -82,12 +84,13 @@ final class PinAttempts {
     private static PinRefusal refusal(PinPrompt prompt, String person, String token, int n, Pkcs11Exception p, int wrong) {
         String details = p.getMessage();
         if (p instanceof PinLockedException) {
-            return new PinRefusal(prompt, person, token, OptionalInt.of(0), true, n, locked(prompt, token), details);
+            return new PinRefusal(prompt, person, token, OptionalInt.of(0), true, n, locked(prompt, token), details,
+                    PinRefusal.Reason.LOCKED);
         }
         if (p instanceof PinPolicyException) {
             return new PinRefusal(PinPrompt.NEW_PIN, person, token, OptionalInt.empty(), false, n,
                     "The card '" + token + "' does not accept that new PIN (its length or characters). Choose another"
-                            + " and type it twice.", details);
+                            + " and type it twice.", details, PinRefusal.Reason.NEW_PIN_RULE);
         }
         PinIncorrectException wrongPin = (PinIncorrectException) p;
         int left = LIMIT - wrong;
@@ -96,7 +99,8 @@ final class PinAttempts {
         }
         if (left <= 0) {
             return new PinRefusal(prompt, person, token, OptionalInt.of(0), true, n, locked(prompt, token)
-                    + " The console stops asking after " + LIMIT + " wrong PINs, before the card itself locks.", details);
+                    + " The console stops asking after " + LIMIT + " wrong PINs, before the card itself locks.", details,
+                    PinRefusal.Reason.LOCKED);
         }
         String what = switch (prompt) {
             case HSM_USER_PIN -> "The user PIN of the HSM token '" + token + "' was not accepted.";
@@ -105,7 +109,8 @@ final class PinAttempts {
         };
         return new PinRefusal(prompt, person, token, OptionalInt.of(left), false, n, what + " " + left
                 + (left == 1 ? " try is" : " tries are") + " left before the console stops asking"
-                + (wrongPin.countLow() ? " (the card warns that its own count is low)" : "") + ".", details);
+                + (wrongPin.countLow() ? " (the card warns that its own count is low)" : "") + ".", details,
+                PinRefusal.Reason.WRONG_PIN);
     }
 
     private static String locked(PinPrompt prompt, String token) {

@@ -13,9 +13,22 @@ import java.util.OptionalInt;
  * @param triesLeft  tries left before the card (or the console's count) locks it, when known
  * @param locked     the card is locked: typing again cannot help; unblock or replace it, or stop
  * @param attempt    the attempt that was refused (1 for the first)
+ * @param reason     why, for a message in another language ({@code org.hsmc.ceremony.i18n.Words#pinRefusal})
  */
 public record PinRefusal(PinPrompt prompt, String person, String token, OptionalInt triesLeft, boolean locked, int attempt,
-                         String message, String details) {
+                         String message, String details, Reason reason) {
+
+    /** Why a PIN was refused. */
+    public enum Reason {
+        /** The token did not accept it; {@code triesLeft} says how many more the console asks for. */
+        WRONG_PIN,
+        /** The card (or the HSM token) is locked, or the console stopped asking: unblock or replace it. */
+        LOCKED,
+        /** The two new PINs typed at enrolment differ. */
+        NEW_PINS_DIFFER,
+        /** The new PIN does not meet the card's rules (length, characters). */
+        NEW_PIN_RULE
+    }
 
     /** True when the console may ask again. */
     public boolean mayRetry() {

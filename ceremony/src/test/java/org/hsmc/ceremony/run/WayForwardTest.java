@@ -230,6 +230,12 @@ class WayForwardTest {
         List<BundleRecord> bundles = a.store.read(x -> BundleRecords.ofRun(x, export.id()));
         assertThat(bundles).hasSize(1);
         assertThat(bundles.getFirst().keyCount()).isZero();
+        // every step these runs journaled is one the message catalogue says in words, in English and Chinese
+        for (RunRecord run : a.runs.journal().recent(100)) {
+            for (StepRecord step : a.runs.journal().steps(run.id())) {
+                assertThat(org.hsmc.ceremony.i18n.Words.stepKeyOf(step.name())).as(step.name()).isPresent();
+            }
+        }
     }
 
     // ------------------------------------------------------------------ finding 1: resume
