@@ -233,6 +233,11 @@ final class TerminalConsole implements CeremonyConsole {
     }
 
     private String ask(String prompt) {
+        java.io.Console c = System.console();
+        if (c != null) {
+            out.flush();
+            return c.readLine("%s", prompt); // the same reader as the PINs: nothing typed ahead is lost between them
+        }
         out.print(prompt);
         out.flush();
         try {
