@@ -44,6 +44,11 @@ public final class SoftHsmStore implements TokenStore {
     public static final String HSM_ROLLOVER = "hsm-rollover";
     /** Card tokens {@code card-01} … {@code card-32} (17–21: the disaster-recovery drill's; 22–32: the custody ceremonies'). */
     public static final int CARD_COUNT = 32;
+    /**
+     * HSM tokens {@code hsm-wf-1} … {@code hsm-wf-3} and cards {@code wf-card-01} … {@code wf-card-15} of the
+     * way-forward tests (wrong PINs, resume and abort of initialize): five cards per HSM.
+     */
+    public static final int WAY_FORWARD_HSMS = 3;
 
     private static final String SO_PIN = "so-87654321";
     private static SoftHsmStore shared;
@@ -66,6 +71,12 @@ public final class SoftHsmStore implements TokenStore {
             List<String> labels = new ArrayList<>(List.of(HSM, HSM_SPARE, HSM_B, NODE, HSM_DR, HSM_X, NODE_X, HSM_CUSTODY, HSM_ROLLOVER));
             for (int i = 1; i <= CARD_COUNT; i++) {
                 labels.add(cardLabel(i));
+            }
+            for (int i = 1; i <= WAY_FORWARD_HSMS; i++) {
+                labels.add("hsm-wf-" + i);
+            }
+            for (int i = 1; i <= 5 * WAY_FORWARD_HSMS; i++) {
+                labels.add("wf-card-%02d".formatted(i));
             }
             shared = create(labels);
         }

@@ -26,11 +26,15 @@ public final class CeremonyReport {
     private final Labels l;
     private final ReportPdf pdf;
 
+    /** The domain's words: step names in the report's language. */
+    private final org.hsmc.ceremony.i18n.Words stepWords;
+
     private CeremonyReport(CeremonyReportData d, Texts t, ReportPdf pdf) {
         this.d = d;
         this.t = t;
         this.l = new Labels(t);
         this.pdf = pdf;
+        this.stepWords = org.hsmc.ceremony.i18n.Words.of(t.language().locale());
     }
 
     /** Renders with the fonts found on this machine ({@link FontFiles#locate()}). */
@@ -149,7 +153,7 @@ public final class CeremonyReport {
         }
         List<List<String>> rows = new ArrayList<>();
         for (CeremonyReportData.StepAttempt s : d.steps()) {
-            rows.add(List.of(Integer.toString(s.step()), s.name(), Integer.toString(s.attempt()), Labels.time(s.startedAt()),
+            rows.add(List.of(Integer.toString(s.step()), stepWords.stepName(s.name()), Integer.toString(s.attempt()), Labels.time(s.startedAt()),
                     Labels.time(s.endedAt()), l.of(Labels.OUTCOMES, s.outcome()), Labels.dash(s.result())));
         }
         pdf.table(List.of(Column.text("#", 0.45f), Column.text(t.get("col.step"), 3.0f), Column.text(t.get("col.attempt"), 1.05f),

@@ -43,7 +43,7 @@ public record InventoryData(String asOf, String auditHead, int dueWithinDays, Li
     /**
      * A working key.
      *
-     * @param condition at {@code asOf}: IN_FORCE, NOT_YET_VALID, EXPIRED or REVOKED
+     * @param condition at {@code asOf}: IN_FORCE, NOT_YET_VALID, EXPIRED, REVOKED or WITHDRAWN (its run was aborted)
      */
     public record WorkingKeyRow(String id, String purpose, String algorithm, int version, String kcv, String validFrom,
                                 String validUntil, String status, String supersededBy, String revokedAt, String revokeReason,

@@ -63,15 +63,16 @@ final class Labels {
             entry("REGISTERED", key("change.registered")),
             // custody changes (issue 16)
             entry("ENROLLED", key("change.enrolled")), entry("UNBLOCKED", key("change.unblocked")),
-            entry("ROTATED", key("change.rotated")), entry("CHANGED", key("change.changed")));
+            entry("ROTATED", key("change.rotated")), entry("CHANGED", key("change.changed")),
+            entry("WITHDRAWN", key("change.withdrawn")));
 
     static final Map<String, String> STATUSES = Map.of(
             "ACTIVE", key("status.active"), "PENDING", key("status.pending"), "RETIRED", key("status.retired"),
-            "REVOKED", key("status.revoked"));
+            "REVOKED", key("status.revoked"), "WITHDRAWN", key("status.withdrawn"));
 
     static final Map<String, String> CONDITIONS = Map.of(
             "IN_FORCE", key("condition.in_force"), "NOT_YET_VALID", key("condition.not_yet_valid"),
-            "EXPIRED", key("condition.expired"), "REVOKED", key("condition.revoked"));
+            "EXPIRED", key("condition.expired"), "REVOKED", key("condition.revoked"), "WITHDRAWN", key("condition.withdrawn"));
 
     static final Map<String, String> COMPONENT_EVENTS = Map.of(
             "DELIVERED", key("component.delivered"), "ACCEPTED", key("component.accepted"), "REFUSED", key("component.refused"));

@@ -196,6 +196,10 @@ public final class ReportData {
                         null, d.get("old_valid_until"), d.get("new"), null));
                 case "working_key.revoked" -> keys.add(key(d.get("key"), "WORKING_KEY", workingKcv(c, d.get("key")), "REVOKED", null,
                         null, null, d.get("incident"), d.get("reason")));
+                case "key.withdrawn" -> keys.add(key(d.get("key"), d.get("key").startsWith("wk/") ? "WORKING_KEY"
+                        : d.get("key").startsWith("tk/") ? "TRANSPORT_KEY" : "ZMK",
+                        d.get("key").startsWith("wk/") ? workingKcv(c, d.get("key")) : null, "WITHDRAWN", null, null, null, null,
+                        d.get("reason")));
                 case "zone.registered" -> keys.add(new CeremonyReportData.KeyChange(d.get("zone"), "ZONE", null, null, "REGISTERED", null,
                         null, null, d.get("name"), null));
                 case "zone.revoked" -> keys.add(new CeremonyReportData.KeyChange(d.get("zone"), "ZONE", null, null, "REVOKED", null, null,
@@ -647,7 +651,7 @@ public final class ReportData {
                     Instant from = Instant.parse(rs.getString(6));
                     Instant until = Instant.parse(rs.getString(7));
                     String status = rs.getString(8);
-                    String condition = !"ACTIVE".equals(status) ? "REVOKED" : asOf.isBefore(from) ? "NOT_YET_VALID"
+                    String condition = "WITHDRAWN".equals(status) ? "WITHDRAWN" : !"ACTIVE".equals(status) ? "REVOKED" : asOf.isBefore(from) ? "NOT_YET_VALID"
                             : asOf.isBefore(until) ? "IN_FORCE" : "EXPIRED";
                     out.add(new InventoryData.WorkingKeyRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
                             rs.getString(5), rs.getString(6), rs.getString(7), status, rs.getString(9), rs.getString(10),

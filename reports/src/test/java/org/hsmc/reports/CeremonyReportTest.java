@@ -72,7 +72,9 @@ class CeremonyReportTest {
         assertShows(all, d.run().id(), d.run().type(), d.run().scriptSha256(), d.run().site(), d.run().operator(),
                 Labels.time(d.run().startedAt()), Labels.time(d.run().endedAt()), d.audit().headBefore(), d.audit().headAfter());
         for (CeremonyReportData.StepAttempt s : d.steps()) {
-            assertShows(all, s.name(), Labels.time(s.startedAt()));
+            String said = org.hsmc.ceremony.i18n.Words.of(lang.locale()).stepName(s.name());
+            assertThat(org.hsmc.ceremony.i18n.Words.stepKeyOf(s.name())).as(s.name()).isPresent();
+            assertShows(all, said, Labels.time(s.startedAt()));
         }
         for (CeremonyReportData.SignatureLine s : d.signatures()) {
             assertShows(all, s.name(), new Labels(t).of(Labels.ROLES, s.role()));

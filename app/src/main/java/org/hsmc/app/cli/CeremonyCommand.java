@@ -1,15 +1,14 @@
 package org.hsmc.app.cli;
 
-import org.hsmc.ceremony.run.CeremonyEngine;
 import org.hsmc.ceremony.run.CeremonyRefusedException;
-import org.hsmc.ceremony.run.InitializeCeremony;
+import org.hsmc.ceremony.run.CeremonyRuns;
+import org.hsmc.ceremony.run.CeremonyStoppedException;
+import org.hsmc.ceremony.run.RunException;
+import org.hsmc.ceremony.run.RunResolution;
 import org.hsmc.ceremony.run.RunJournal;
 import org.hsmc.ceremony.run.RunRecord;
 import org.hsmc.ceremony.run.RunState;
 import org.hsmc.ceremony.run.StepRecord;
-import org.hsmc.ceremony.script.InitializeScript;
-import org.hsmc.ceremony.script.RestoreMasterKeyScript;
-import org.hsmc.ceremony.run.RestoreMasterKeyCeremony;
 import org.hsmc.ceremony.script.ParsedScript;
 import org.hsmc.ceremony.script.ScriptException;
 import org.hsmc.ceremony.script.ScriptParser;
@@ -104,21 +103,12 @@ final class CeremonyCommand {
                         rehearsalPins == null ? null : new RehearsalPins(rehearsalPins));
                 RunRecord r;
                 try {
-                    if (parsed.script() instanceof InitializeScript) {
-                        r = new InitializeCeremony(ctx.store, ctx.audit, ctx.clock, new SecureRandom(), ctx.hsm(), ctx::card,
-                                ctx.profile.site()).run(parsed, bytes, console, rehearsalPins != null);
-                    } else if (parsed.script() instanceof RestoreMasterKeyScript) {
-                        r = new RestoreMasterKeyCeremony(ctx.store, ctx.audit, ctx.clock, new SecureRandom(), ctx.hsm(), ctx::card,
-                                ctx.profile.site()).run(parsed, bytes, console, rehearsalPins != null);
-                    } else {
-                        r = new CeremonyEngine(ctx.store, ctx.audit, ctx.clock, ctx.hsm(), ctx.profile.site()).cards(ctx::card)
-                                .lmkBackupPolicy(ctx.profile.lmkBackup())
-                                .exportSessions(ExportSettings.hsmSessions(home.resolve()))
-                                .scriptDirectory(script.toAbsolutePath().getParent())
-                                .run(parsed, bytes, console, rehearsalPins != null);
-                    }
+                    r = runs(ctx).scriptDirectory(script.toAbsolutePath().getParent())
+                            .run(parsed, bytes, console, rehearsalPins != null);
                 } catch (CeremonyRefusedException e) {
                     throw new Hsmc.UserError("The script does not fit this console; nothing was changed.\n" + e.getMessage());
+                } catch (RuntimeException e) {
+                    throw stopped(ctx, e);
                 }
                 out.println("Run " + r.id() + ": " + r.state() + (r.failure() == null ? "" : " (" + r.failure() + ")"));
                 out.println("Audit head: before " + r.auditHeadBefore() + ", after " + r.auditHeadAfter());
@@ -140,7 +130,7 @@ final class CeremonyCommand {
         public Integer call() {
             try (ConsoleContext ctx = ConsoleContext.open(home.resolve())) {
                 RunJournal journal = new RunJournal(ctx.store, ctx.audit, ctx.clock);
-                List<RunRecord> interrupted = journal.interrupted();
+                List<RunRecord> interrupted = runs(ctx).unresolved();
                 List<RunRecord> recent = journal.recent(20);
                 PrintWriter out = spec.commandLine().getOut();
                 if (json) {
@@ -148,7 +138,7 @@ final class CeremonyCommand {
                     return Hsmc.EXIT_OK;
                 }
                 if (!interrupted.isEmpty()) {
-                    out.println("INTERRUPTED (resolve with 'hsmc ceremony resume RUN' or 'hsmc ceremony abort RUN'):");
+                    out.println("FAILED OR INTERRUPTED (resolve with 'hsmc ceremony resume RUN' or 'hsmc ceremony abort RUN --reason TEXT'):");
                     interrupted.forEach(r -> out.println("  " + line(r)));
                 }
                 out.println("Recent runs:");
@@ -193,7 +183,30 @@ final class CeremonyCommand {
         }
     }
 
-    /** What resume and abort share: the run, the home, the rehearsal PIN file, and the engine. */
+    /** The runner of every ceremony type, for this console home. */
+    static CeremonyRuns runs(ConsoleContext ctx) {
+        return new CeremonyRuns(ctx.store, ctx.audit, ctx.clock, new SecureRandom(), ctx::hsm, ctx::card, ctx.profile.site())
+                .lmkBackupPolicy(ctx.profile.lmkBackup()).exportSessions(ExportSettings.hsmSessions(ctx.home));
+    }
+
+    /**
+     * A run that failed or was stopped: its message, then the way forward (resume or abort, with the run id),
+     * as a refusal for the command line.
+     */
+    static RuntimeException stopped(ConsoleContext ctx, RuntimeException e) {
+        var failed = new RunJournal(ctx.store, ctx.audit, ctx.clock).recent(1).stream()
+                .filter(r -> r.state() == RunState.FAILED).findFirst();
+        if (failed.isEmpty()) {
+            return e;
+        }
+        String message = e instanceof org.hsmc.pkcs11.Pkcs11Exception p ? p.userMessage() + "\n  details: " + p.getMessage()
+                : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return new Hsmc.UserError(message + "\nRun " + failed.get().id() + " is " + failed.get().state() + ". Fix the cause, then"
+                + " resume it:  hsmc ceremony resume " + failed.get().id() + "\nor put back what it did:  hsmc ceremony abort "
+                + failed.get().id() + " --reason TEXT");
+    }
+
+    /** What resume and abort share: the run, the home, the rehearsal PIN file, and the runner. */
     abstract static class OnInterruptedRun implements Callable<Integer> {
         @Parameters(paramLabel = "RUN")
         String runId;
@@ -204,49 +217,52 @@ final class CeremonyCommand {
         @Spec
         CommandSpec spec;
 
-        abstract RunRecord act(CeremonyEngine engine, TerminalConsole console);
-
-        abstract int exitCode(RunRecord r);
+        abstract int act(CeremonyRuns runs, TerminalConsole console, PrintWriter out);
 
         @Override
         public Integer call() {
             try (ConsoleContext ctx = ConsoleContext.open(home.resolve())) {
                 PrintWriter out = spec.commandLine().getOut();
                 TerminalConsole console = new TerminalConsole(ctx, out, rehearsalPins == null ? null : new RehearsalPins(rehearsalPins));
-                RunRecord r = act(new CeremonyEngine(ctx.store, ctx.audit, ctx.clock, ctx.hsm(), ctx.profile.site())
-                        .cards(ctx::card), console);
-                out.println("Run " + r.id() + ": " + r.state() + (r.failure() == null ? "" : " (" + r.failure() + ")"));
-                return exitCode(r);
+                try {
+                    return act(runs(ctx), console, out);
+                } catch (RunException e) {
+                    throw new Hsmc.UserError(e.getMessage());
+                }
             }
         }
     }
 
-    @Command(name = "resume", description = "Resume an interrupted run from its first step not done (a new quorum is formed).")
+    @Command(name = "resume", description = "Resume a failed or interrupted run (of any type) from its first step not done.")
     static final class Resume extends OnInterruptedRun {
         @Override
-        RunRecord act(CeremonyEngine engine, TerminalConsole console) {
-            return engine.resume(runId, console);
-        }
-
-        @Override
-        int exitCode(RunRecord r) {
+        int act(CeremonyRuns runs, TerminalConsole console, PrintWriter out) {
+            RunRecord r;
+            try {
+                r = runs.resume(runId, console);
+            } catch (CeremonyStoppedException e) {
+                throw new Hsmc.UserError(e.getMessage() + "\nRun " + runId + " is FAILED. Resume it again:  hsmc ceremony resume "
+                        + runId + "\nor put back what it did:  hsmc ceremony abort " + runId + " --reason TEXT");
+            }
+            out.println("Run " + r.id() + ": " + r.state() + (r.failure() == null ? "" : " (" + r.failure() + ")"));
             return exitFor(r);
         }
     }
 
-    @Command(name = "abort", description = "Abort an interrupted run: a quorum destroys what the run left in the HSM"
-            + " that the store does not know, and the run is recorded ABORTED.")
+    @Command(name = "abort", description = "Abort a failed or interrupted run (of any type): put back what it did (an"
+            + " initialize needs no quorum; others a quorum, which destroys what the run left in the HSM and withdraws the"
+            + " keys it made), name what could not be put back, and record the run ABORTED.")
     static final class Abort extends OnInterruptedRun {
         @Option(names = "--reason", required = true, description = "Why (recorded).")
         String reason;
 
         @Override
-        RunRecord act(CeremonyEngine engine, TerminalConsole console) {
-            return engine.abort(runId, console, reason);
-        }
-
-        @Override
-        int exitCode(RunRecord r) {
+        int act(CeremonyRuns runs, TerminalConsole console, PrintWriter out) {
+            RunResolution res = runs.abort(runId, console, reason);
+            res.undone().forEach(u -> out.println("  put back: " + u));
+            res.notUndone().forEach(u -> out.println("  NOT put back: " + u));
+            RunRecord r = res.run();
+            out.println("Run " + r.id() + ": " + r.state());
             return r.state() == RunState.ABORTED ? Hsmc.EXIT_OK : Hsmc.EXIT_REFUSED;
         }
     }

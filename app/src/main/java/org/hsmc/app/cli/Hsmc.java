@@ -33,7 +33,10 @@ public final class Hsmc {
         CommandLine cl = new CommandLine(new Hsmc());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof Pkcs11Exception p) {
-                cmd.getErr().println("hsmc: " + p.userMessage() + (p.ckrName().isEmpty() ? "" : " [" + p.ckrName() + "]"));
+                cmd.getErr().println("hsmc: " + p.userMessage());
+                if (!p.ckrName().isEmpty()) {
+                    cmd.getErr().println("  details: " + p.getMessage()); // the PKCS#11 code, never in the sentence
+                }
                 org.slf4j.LoggerFactory.getLogger(Hsmc.class).debug("command failed", ex);
                 return EXIT_REFUSED;
             }

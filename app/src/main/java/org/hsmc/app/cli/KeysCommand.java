@@ -2,6 +2,7 @@ package org.hsmc.app.cli;
 
 import org.hsmc.ceremony.keys.InventoryFilter;
 import org.hsmc.ceremony.keys.KeyHierarchy;
+import org.hsmc.ceremony.keys.RunKeys;
 import org.hsmc.ceremony.keys.KeyIds;
 import org.hsmc.ceremony.keys.WorkingKey;
 import picocli.CommandLine.Command;
@@ -28,7 +29,7 @@ final class KeysCommand implements Callable<Integer> {
     String zone;
     @Option(names = "--purpose", description = "DEK, KEK or MAC.")
     KeyIds.KeyPurposeName purpose;
-    @Option(names = "--status", description = "ACTIVE or REVOKED.")
+    @Option(names = "--status", description = "ACTIVE, REVOKED or WITHDRAWN (withdrawn with its aborted run).")
     String status;
     @Option(names = "--expiring-within", paramLabel = "DAYS", description = "Only keys whose validity ends within DAYS.")
     Integer expiringWithin;
@@ -74,17 +75,20 @@ final class KeysCommand implements Callable<Integer> {
             out.flush();
             return;
         }
-        out.printf("%-28s %-8s %-8s %-12s %-20s %-20s %-8s %s%n", "KEY", "ALG", "VERSION", "KCV", "VALID FROM", "VALID UNTIL",
+        out.printf("%-28s %-8s %-8s %-12s %-20s %-20s %-10s %s%n", "KEY", "ALG", "VERSION", "KCV", "VALID FROM", "VALID UNTIL",
                 "STATUS", "RUN");
         long[] count = new long[1];
         boolean[] rotated = new boolean[1];
+        boolean[] withdrawn = new boolean[1];
         keys.accept(w -> {
-            out.printf("%-28s %-8s %-8d %-12s %-20s %-20s %-8s %s%n", w.id(), w.algorithm(), w.version(), w.kcv(),
+            out.printf("%-28s %-8s %-8d %-12s %-20s %-20s %-10s %s%n", w.id(), w.algorithm(), w.version(), w.kcv(),
                     w.validFrom(), w.validUntil(), w.status() + (w.supersededBy() != null ? "*" : ""), w.runId());
             count[0]++;
             rotated[0] |= w.supersededBy() != null;
+            withdrawn[0] |= RunKeys.WITHDRAWN.equals(w.status());
         });
-        out.println(count[0] + " key(s)" + (rotated[0] ? "; * = rotated, valid until its overlap ends" : ""));
+        out.println(count[0] + " key(s)" + (rotated[0] ? "; * = rotated, valid until its overlap ends" : "")
+                + (withdrawn[0] ? "; WITHDRAWN = made by a run that was aborted: no bundle carries it" : ""));
         out.flush();
     }
 

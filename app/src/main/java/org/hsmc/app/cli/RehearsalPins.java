@@ -24,6 +24,7 @@ import java.util.List;
  * card.&lt;label&gt;.so=...               the card's security officer PIN (unblock-card)
  * quorum.cards=label1,label2,...    the cards presented for a quorum, in order
  * component.&lt;key id&gt;.&lt;i&gt;=hex        component i of a ZMK being imported
+ * KEY.2=..., KEY.3=...              the PIN typed at the 2nd, 3rd attempt after KEY was refused (rehearsing a wrong PIN)
  * </pre>
  *
  * <p>One {@code name=value} (or {@code name:value}) a line; blank lines and lines starting with {@code #}
@@ -53,6 +54,16 @@ final class RehearsalPins {
                 throw new Hsmc.UserError("The rehearsal PIN file " + file + " has no '" + key + "'.");
             }
             return Arrays.copyOfRange(all, range[0], range[1]);
+        } finally {
+            Arrays.fill(all, '\0');
+        }
+    }
+
+    /** True when the file has {@code key} (a retry {@code KEY.2} is optional); reads no value. */
+    boolean has(String key) {
+        char[] all = read();
+        try {
+            return find(all, key) != null;
         } finally {
             Arrays.fill(all, '\0');
         }

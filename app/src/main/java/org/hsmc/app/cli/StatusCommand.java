@@ -91,9 +91,10 @@ final class StatusCommand implements Callable<Integer> {
                 out.println("Master key:  " + lmk.map(k -> k.label() + " KCV " + k.kcv()).orElse("none yet"));
                 out.println("Zones:       " + store.read(org.hsmc.ceremony.keys.KeyRecords::zones).size()
                         + ", working keys: " + store.read(org.hsmc.ceremony.keys.KeyRecords::countWorkingKeys));
-                var interrupted = new org.hsmc.ceremony.run.RunJournal(store, audit, clock).interrupted();
+                var interrupted = org.hsmc.ceremony.run.CeremonyRuns.unresolved(new org.hsmc.ceremony.run.RunJournal(store, audit, clock));
                 if (!interrupted.isEmpty()) {
-                    out.println("INTERRUPTED CEREMONIES (resolve first: hsmc ceremony resume RUN, or hsmc ceremony abort RUN):");
+                    out.println("FAILED OR INTERRUPTED CEREMONIES (resolve first: hsmc ceremony resume RUN, or hsmc ceremony abort RUN"
+                            + " --reason TEXT):");
                     interrupted.forEach(r -> out.println("  " + r.id() + "  " + r.type() + "  " + r.state() + "  " + r.title()));
                 }
             }

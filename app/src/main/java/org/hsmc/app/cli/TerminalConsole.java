@@ -2,7 +2,9 @@ package org.hsmc.app.cli;
 
 import org.hsmc.ceremony.custody.QuorumRefusal;
 import org.hsmc.ceremony.custody.QuorumSession;
+import org.hsmc.ceremony.i18n.Words;
 import org.hsmc.ceremony.run.CeremonyConsole;
+import org.hsmc.ceremony.run.PinRefusal;
 import org.hsmc.ceremony.run.StepRecord;
 import org.hsmc.reports.ReportLanguage;
 
@@ -26,10 +28,14 @@ import java.util.Set;
  */
 final class TerminalConsole implements CeremonyConsole {
 
+    private static final Words WORDS = Words.of(java.util.Locale.ENGLISH);
+
     private final ConsoleContext ctx;
     private final PrintWriter out;
     private final RehearsalPins rehearsal;
     private final Set<String> tried = new HashSet<>();
+    /** Refused attempts per PIN file key, in a rehearsal: the next PIN is read from KEY.(n+1). */
+    private final java.util.Map<String, Integer> attempts = new java.util.HashMap<>();
     private int quorumCursor;
 
     TerminalConsole(ConsoleContext ctx, PrintWriter out, RehearsalPins rehearsal) {
@@ -69,7 +75,7 @@ final class TerminalConsole implements CeremonyConsole {
 
     @Override
     public void refused(QuorumRefusal refusal) {
-        out.println("  REFUSED (" + refusal.kind() + "): " + refusal.getMessage());
+        out.println("  REFUSED (" + WORDS.refusal(refusal.kind()) + "): " + refusal.getMessage());
         out.flush();
     }
 
@@ -84,7 +90,7 @@ final class TerminalConsole implements CeremonyConsole {
         switch (state) {
             case STARTED -> out.printf("[%d] %s …%n", number, name);
             case DONE -> out.printf("[%d] done: %s%n", number, result);
-            case FAILED -> out.printf("[%d] FAILED: %s%n", number, result);
+            case FAILED -> out.printf("[%d] FAILED: %s%n", number, result.replace("\ndetails:", "\n    details:"));
         }
         out.flush();
     }
@@ -134,27 +140,82 @@ final class TerminalConsole implements CeremonyConsole {
 
     @Override
     public char[] hsmUserPin(String tokenLabel) {
-        return rehearsal != null ? rehearsal.get("hsm.pin") : secret("Current user PIN of the HSM token '" + tokenLabel + "': ");
+        return rehearsal != null ? rehearsal.get(attemptKey("hsm.pin"))
+                : secret("Current user PIN of the HSM token '" + tokenLabel + "': ");
+    }
+
+    /**
+     * A PIN was refused: the message, the tries left, the details on a line of their own; then, at a
+     * terminal, whether to type it again. A rehearsal answers again only when its file has the next attempt
+     * ({@code KEY.2}, {@code KEY.3} …), so that a file never locks a card by repeating a wrong PIN.
+     */
+    @Override
+    public boolean pinRefused(PinRefusal r) {
+        out.println("  REFUSED: " + r.message());
+        if (!r.details().isEmpty()) {
+            out.println("    details: " + r.details());
+        }
+        out.flush();
+        if (!r.mayRetry()) {
+            return false;
+        }
+        if (rehearsal != null) {
+            int next = attempts.merge(retryKey(r), 1, Integer::sum) + 1;
+            boolean has = rehearsal.has(retryKey(r) + "." + next);
+            if (!has) {
+                attempts.remove(retryKey(r));
+                out.println("  The rehearsal PIN file has no attempt " + next + " (" + retryKey(r) + "." + next + "); the run stops.");
+            } else {
+                out.println("  attempt " + next + " from the rehearsal PIN file");
+            }
+            out.flush();
+            return has;
+        }
+        String answer = ask("Type it again? [Y/n] ");
+        return answer != null && !answer.trim().toLowerCase(java.util.Locale.ROOT).startsWith("n");
+    }
+
+    @Override
+    public Optional<CardReset> cardReset(String custodian, String cardLabel) {
+        if (rehearsal != null) {
+            return Optional.of(new CardReset(rehearsal.get(attemptKey("card." + cardLabel + ".pin")),
+                    rehearsal.get("card." + cardLabel + ".transport")));
+        }
+        out.println(custodian + ", insert card '" + cardLabel + "' to put it back as it was before enrolment.");
+        String go = ask("Press Enter to go on, or type 'skip' if the card cannot be reset now: ");
+        if (go == null || go.trim().equalsIgnoreCase("skip")) {
+            return Optional.empty();
+        }
+        char[] pin = secret("Your PIN of the card: ");
+        return Optional.of(new CardReset(pin, secret("The card's transport PIN, to set back: ")));
+    }
+
+    /** Which file key a retry of {@code r} reads. */
+    private static String retryKey(PinRefusal r) {
+        return switch (r.prompt()) {
+            case HSM_USER_PIN -> "hsm.pin";
+            case TRANSPORT_PIN, NEW_PIN -> "card." + r.token() + ".transport";
+            case CARD_PIN, QUORUM_PIN -> "card." + r.token() + ".pin";
+        };
+    }
+
+    /** {@code key}, or {@code key.N} when attempt N of that prompt is due. */
+    private String attemptKey(String key) {
+        Integer n = attempts.get(key);
+        return n == null ? key : key + "." + (n + 1);
     }
 
     @Override
     public EnrolmentPins enrolmentPins(String custodian, String cardLabel) {
         if (rehearsal != null) {
-            return new EnrolmentPins(rehearsal.get("card." + cardLabel + ".transport"), rehearsal.get("card." + cardLabel + ".pin"));
+            String transport = attemptKey("card." + cardLabel + ".transport");
+            return new EnrolmentPins(rehearsal.get(transport), rehearsal.get("card." + cardLabel + ".pin"));
         }
         out.println(custodian + ", insert card '" + cardLabel + "'.");
         char[] transport = secret("Transport PIN of the card: ");
-        while (true) {
-            char[] a = secret("Your new PIN: ");
-            char[] b = secret("Your new PIN again: ");
-            if (java.util.Arrays.equals(a, b)) {
-                java.util.Arrays.fill(b, '\0');
-                return new EnrolmentPins(transport, a);
-            }
-            java.util.Arrays.fill(a, '\0');
-            java.util.Arrays.fill(b, '\0');
-            out.println("The two PINs differ; type them again.");
-        }
+        char[] a = secret("Your new PIN: ");
+        char[] b = secret("Your new PIN again: ");
+        return new EnrolmentPins(transport, a, b); // the engine compares the two, and asks again when they differ
     }
 
     @Override
@@ -179,7 +240,7 @@ final class TerminalConsole implements CeremonyConsole {
 
     @Override
     public char[] checkPin(String custodian, String cardLabel) {
-        return rehearsal != null ? rehearsal.get("card." + cardLabel + ".pin")
+        return rehearsal != null ? rehearsal.get(attemptKey("card." + cardLabel + ".pin"))
                 : secret(custodian + ", insert card '" + cardLabel + "' and type its PIN: ");
     }
 
@@ -197,6 +258,11 @@ final class TerminalConsole implements CeremonyConsole {
     }
 
     private String ask(String prompt) {
+        java.io.Console c = System.console();
+        if (c != null) {
+            out.flush();
+            return c.readLine("%s", prompt); // the same reader as the PINs: nothing typed ahead is lost between them
+        }
         out.print(prompt);
         out.flush();
         try {

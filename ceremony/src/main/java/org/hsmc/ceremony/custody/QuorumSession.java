@@ -249,7 +249,8 @@ public final class QuorumSession implements AutoCloseable {
 
     private String lockedMessage(String serial, Custodian holder) {
         return "The card " + serial + " of " + holder.name() + " is locked after " + MAX_PIN_TRIES
-                + " wrong PINs. A security officer must unblock it before it can approve again.";
+                + " wrong PINs. A security officer must unblock it (unblock-card), or it must be replaced, before it can approve"
+                + " again. Present another custodian's card, or stop the quorum.";
     }
 
     /** Null when the holder may approve now; otherwise why not. */

@@ -71,12 +71,46 @@ public interface CeremonyConsole {
                 + " unblock-card from the command line (hsmc ceremony run) instead.");
     }
 
-    /** The two PINs of an enrolment. */
-    record EnrolmentPins(char[] transportPin, char[] newPin) {
+    /**
+     * The PINs of an enrolment: the transport PIN, the new PIN, and the new PIN typed again. When
+     * {@code newPinAgain} is null the console has compared the two itself; otherwise the engine compares
+     * them and, when they differ, refuses the attempt ({@link PinPrompt#NEW_PIN}) and asks again.
+     */
+    record EnrolmentPins(char[] transportPin, char[] newPin, char[] newPinAgain) {
+        /** The console compared the two new PINs itself. */
+        public EnrolmentPins(char[] transportPin, char[] newPin) {
+            this(transportPin, newPin, null);
+        }
     }
 
     /** The PIN of a card for the check pass after a split (initialize); the engine wipes it. */
     char[] checkPin(String custodian, String cardLabel);
+
+    /**
+     * A PIN typed at one of the ceremony's prompts was not accepted (a wrong PIN, a locked card, two new
+     * PINs that differ). The step stays open: show {@code refusal} (its message, its tries left, its
+     * details line apart) and answer true to ask the same person again (the engine then calls the same
+     * prompt again), false to stop. When {@link PinRefusal#mayRetry()} is false (a locked card) the
+     * answer is not asked for: the run stops there, and can be resumed once the card is unblocked or
+     * replaced, or aborted. By default the console stops.
+     */
+    default boolean pinRefused(PinRefusal refusal) {
+        return false;
+    }
+
+    /**
+     * Undoing an enrolment (abort of an initialize that never finished): the holder of {@code cardLabel}
+     * types their PIN and the card's transport PIN, so that the console destroys the admin key it made on
+     * the card and sets the transport PIN back. Empty when the holder cannot (the card is then named as
+     * not put back). The engine wipes both PINs.
+     */
+    default Optional<CardReset> cardReset(String custodian, String cardLabel) {
+        return Optional.empty();
+    }
+
+    /** The PINs that put an enrolled card back: the holder's PIN and the transport PIN to restore. */
+    record CardReset(char[] pin, char[] transportPin) {
+    }
 
     /** A component handed over: for the form, the zone, key, and both KCVs; the value itself. */
     record ComponentDelivery(String runId, String zone, String keyId, int version, int index, int count, String holder,

@@ -4,6 +4,8 @@ import org.hsmc.ceremony.audit.AuditEvent;
 import org.hsmc.ceremony.audit.AuditLog;
 import org.hsmc.ceremony.audit.Outcome;
 import org.hsmc.ceremony.bundle.BundleExporter;
+import org.hsmc.ceremony.bundle.BundleRecords;
+import org.hsmc.ceremony.keys.RunKeys;
 import org.hsmc.ceremony.custody.CardSetPurpose;
 import org.hsmc.ceremony.custody.QuorumRefusal;
 import org.hsmc.ceremony.custody.QuorumSession;
@@ -176,47 +178,104 @@ public final class CeremonyEngine {
         String runId = UUID.randomUUID().toString();
         journal.create(runId, script.type().yamlName(), script.title(), parsed.sourceName(), scriptBytes, hex(parsed.sha256()),
                 site, script.operator(), rehearsalPins);
-        return execute(runId, parsed, console);
+        return execute(runId, parsed, console, null);
     }
 
     /**
      * Resumes an interrupted (or failed) run from its first step not DONE, with a new quorum. Steps
-     * that committed stay; a failed step runs again once its cause is fixed.
+     * that committed stay; a failed step runs again once its cause is fixed. The resume is audited
+     * ({@code run.resumed}) only once it starts: after its quorum opened the HSM. When the operator stops
+     * that quorum, the run is left as it was (resume or abort it later).
      */
     public RunRecord resume(String runId, CeremonyConsole console) {
-        RunRecord run = journal.find(runId).orElseThrow(() -> new IllegalArgumentException("There is no run " + runId + "."));
+        RunRecord run = journal.find(runId).orElseThrow(() -> new RunException("There is no run " + runId + "."));
+        requireEngineType(run, "resumed");
         if (!run.state().isOpen() && run.state() != RunState.FAILED) {
-            throw new IllegalStateException("The run " + runId + " is " + run.state() + "; only an interrupted or failed run resumes.");
+            throw new RunException("The run " + runId + " is " + run.state() + "; only an interrupted or failed run resumes.");
         }
         audit.requireIntact();
         ParsedScript parsed = reparse(run);
-        audit.append(new AuditEvent(run.operator(), "run.resumed", Outcome.DONE, Map.of("run", runId)));
-        return execute(runId, parsed, console);
+        return execute(runId, parsed, console, run);
     }
 
     /**
-     * Aborts an interrupted run: with a quorum, destroys any token object the run made that the store
-     * does not know (found by the run id in CKA_ID), and records ABORTED. Keys the store already
-     * holds stay, as reported.
+     * Aborts an interrupted or failed run: with a quorum, destroys any token object the run made that the
+     * store does not know (found by the run id in CKA_ID), withdraws the working keys and zone keys the
+     * run's steps made ({@link RunKeys#WITHDRAWN}: no bundle carries them), and records ABORTED. What stays
+     * is named: an LMK the run created, zones it registered, bundles it wrote. When the operator stops the
+     * quorum, nothing changes.
      */
-    public RunRecord abort(String runId, CeremonyConsole console, String reason) {
-        RunRecord run = journal.find(runId).orElseThrow(() -> new IllegalArgumentException("There is no run " + runId + "."));
+    public RunResolution abortRun(String runId, CeremonyConsole console, String reason) {
+        RunRecord run = journal.find(runId).orElseThrow(() -> new RunException("There is no run " + runId + "."));
+        requireEngineType(run, "aborted");
         if (!run.state().isOpen() && run.state() != RunState.FAILED) {
-            throw new IllegalStateException("The run " + runId + " is " + run.state() + "; it cannot be aborted.");
+            throw new RunException("The run " + runId + " is " + run.state() + "; it cannot be aborted.");
         }
-        try (QuorumSession q = formQuorum(runId, "abort-run", null, console)) {
-            if (q == null) {
-                return journal.find(runId).orElseThrow();
+        QuorumSession q = QuorumSession.begin(store, audit, clock, CardSetPurpose.ADMIN, "abort-run", "operator");
+        try (q) {
+            if (!gather(store, journal, runId, q, null, console)) {
+                return new RunResolution(run, List.of(), List.of("nothing: the quorum for the abort was not formed ("
+                        + q.approvals().size() + " of " + q.required() + " cards); the run is still " + run.state()));
             }
             q.openHsm(hsm);
+            List<String> undone = new ArrayList<>();
+            List<String> left = new ArrayList<>();
             int destroyed;
             try (Session s = hsm.openSession()) {
                 destroyed = cleanUpOrphans(s, runId);
             }
-            store.write(c -> org.hsmc.ceremony.custody.CustodyChange.discardUnfinished(c, clock, runId)); // issue 16
-            journal.setState(runId, RunState.ABORTED, reason + (destroyed > 0 ? " (" + destroyed + " orphaned HSM object(s) destroyed)" : ""));
+            if (destroyed > 0) {
+                undone.add(destroyed + " HSM object(s) the run made and the store does not know destroyed");
+            }
+            String summary = store.write(c -> {
+                org.hsmc.ceremony.custody.CustodyChange.discardUnfinished(c, clock, runId); // custody changes left unfinished
+                RunKeys.Withdrawn w = RunKeys.withdraw(c, audit, runId, clock.instant());
+                if (!w.workingKeys().isEmpty()) {
+                    undone.add(w.workingKeys().size() + " working key(s) withdrawn with the run: " + abbreviate(w.workingKeys()));
+                }
+                if (!w.zoneKeys().isEmpty()) {
+                    undone.add(w.zoneKeys().size() + " zone key(s) withdrawn with the run: " + abbreviate(w.zoneKeys()));
+                }
+                if (!w.unsuperseded().isEmpty()) {
+                    left.add(w.unsuperseded().size() + " key(s) the withdrawn ones replaced are current again but keep the"
+                            + " shortened validity of their overlap: " + abbreviate(w.unsuperseded()));
+                }
+                for (String lmk : RunKeys.masterKeysOf(c, runId)) {
+                    left.add(lmk + " stays in the HSM and the store: other keys may be wrapped under it");
+                }
+                for (String zone : RunKeys.zonesOf(c, runId)) {
+                    left.add("zone " + zone + " stays registered");
+                }
+                long bundles = BundleRecords.ofRun(c, runId).size();
+                if (bundles > 0) {
+                    left.add(bundles + " bundle(s) the run signed stay recorded; destroy any copy already written to media");
+                }
+                String text = reason + (undone.isEmpty() ? "" : "; put back: " + String.join("; ", undone))
+                        + (left.isEmpty() ? "" : "; not put back: " + String.join("; ", left));
+                journal.setState(c, runId, RunState.ABORTED, text);
+                return text;
+            });
+            return new RunResolution(journal.find(runId).orElseThrow(), undone, left);
         }
-        return journal.find(runId).orElseThrow();
+    }
+
+    /**
+     * Aborts an interrupted run (see {@link #abortRun}); returns the run as it is afterwards.
+     */
+    public RunRecord abort(String runId, CeremonyConsole console, String reason) {
+        return abortRun(runId, console, reason).run();
+    }
+
+    private static String abbreviate(List<String> ids) {
+        return ids.size() <= 10 ? String.join(", ", ids) : String.join(", ", ids.subList(0, 10)) + " and " + (ids.size() - 10) + " more";
+    }
+
+    private static void requireEngineType(RunRecord run, String verb) {
+        if (run.type().equals(org.hsmc.ceremony.script.CeremonyType.INITIALIZE.yamlName())
+                || run.type().equals(org.hsmc.ceremony.script.CeremonyType.RESTORE_MASTER_KEY.yamlName())) {
+            throw new RunException("The run " + run.id() + " is a " + run.type() + " run; it is " + verb
+                    + " through CeremonyRuns, which chooses the runner for each type.");
+        }
     }
 
     private ParsedScript reparse(RunRecord run) {
@@ -229,18 +288,33 @@ public final class CeremonyEngine {
         return parsed;
     }
 
-    private RunRecord execute(String runId, ParsedScript parsed, CeremonyConsole console) {
+    /** Runs (or, with {@code resumed} the run as it was, resumes) the steps of a run under a new quorum. */
+    private RunRecord execute(String runId, ParsedScript parsed, CeremonyConsole console, RunRecord resumed) {
         CeremonyScript script = parsed.script();
         List<Step> steps = steps(runId, script);
-        journal.setState(runId, RunState.QUORUM, null);
         QuorumSession quorum = null;
         try {
-            quorum = formQuorum(runId, script.type().yamlName(), parsed.sha256(), console);
-            if (quorum == null) {
-                return journal.find(runId).orElseThrow();
+            if (resumed == null) {
+                journal.setState(runId, RunState.QUORUM, null);
+                quorum = formQuorum(runId, script.type().yamlName(), parsed.sha256(), console);
+                if (quorum == null) {
+                    return journal.find(runId).orElseThrow();
+                }
+            } else {
+                quorum = QuorumSession.begin(store, audit, clock, CardSetPurpose.ADMIN, script.type().yamlName(), "operator");
+                if (!gather(store, journal, runId, quorum, parsed.sha256(), console)) {
+                    quorum.close();
+                    quorum = null;
+                    audit.append(new AuditEvent(resumed.operator(), "run.resume_stopped", Outcome.REFUSED, Map.of("run", runId,
+                            "reason", "the quorum was not formed; the run stays " + resumed.state())));
+                    return journal.find(runId).orElseThrow();
+                }
             }
             quorum.openHsm(hsm);
             runQuorum = quorum;
+            if (resumed != null) {
+                audit.append(new AuditEvent(resumed.operator(), "run.resumed", Outcome.DONE, Map.of("run", runId)));
+            }
             journal.setState(runId, RunState.STEPS, null);
             List<StepRecord> journaled = journal.steps(runId);
             try (Session s = hsm.openSession()) {
@@ -706,7 +780,7 @@ public final class CeremonyEngine {
 
     private static String message(RuntimeException e) {
         if (e instanceof Pkcs11Exception p) {
-            return p.userMessage() + (p.ckrName().isEmpty() ? "" : " [" + p.ckrName() + "]");
+            return p.userMessage() + (p.ckrName().isEmpty() ? "" : "\ndetails: " + p.getMessage());
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }

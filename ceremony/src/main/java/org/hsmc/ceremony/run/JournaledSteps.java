@@ -50,7 +50,11 @@ final class JournaledSteps {
         }
     }
 
+    /** Why a step failed, for a person: the sentence; a PKCS#11 code only on a details line under it. */
     static String reason(RuntimeException e) {
+        if (e instanceof org.hsmc.pkcs11.Pkcs11Exception p) {
+            return p.userMessage() + (p.ckrName().isEmpty() ? "" : "\ndetails: " + p.getMessage());
+        }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }
