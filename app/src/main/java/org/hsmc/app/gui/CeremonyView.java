@@ -1059,26 +1059,50 @@ final class CeremonyView implements MainWindow.View, GuiConsole.Screen {
     public void showComponent(CeremonyConsole.ComponentDelivery d, char[] groups, CompletableFuture<Boolean> done) {
         Label l = new Label(i18n.t("component.for", d.index(), d.count(), d.keyId(), d.holder(), d.componentKcv(), d.combinedKcv()));
         l.setWrapText(true);
+        l.setMinHeight(Region.USE_PREF_SIZE);
         l.setId("component-for");
-        Label value = new Label(i18n.t("component.hidden"));
-        value.setId("component-value");
-        value.getStyleClass().add("monospace");
+        ComponentReveal value = new ComponentReveal(d.value().length * 2);
+        // the holder confirms first; the reveal is a button of its own, never the default one, and Enter never fires it
+        CheckBox holder = new CheckBox(i18n.t("component.confirm", d.holder()));
+        holder.setId("component-holder");
+        holder.setWrapText(true);
+        holder.setMinHeight(Region.USE_PREF_SIZE);
         Button reveal = new Button(i18n.t("component.reveal"));
         reveal.setId("component-reveal");
         reveal.setMnemonicParsing(true);
+        reveal.setDefaultButton(false);
+        reveal.disableProperty().bind(holder.selectedProperty().not());
+        javafx.event.EventHandler<javafx.scene.input.KeyEvent> noEnter = e -> {
+            if (e.getCode() == KeyCode.ENTER) {
+                e.consume();
+            }
+        };
+        holder.addEventFilter(javafx.scene.input.KeyEvent.ANY, noEnter);
+        reveal.addEventFilter(javafx.scene.input.KeyEvent.ANY, noEnter);
         // shown once: the button goes away after use
         reveal.setOnAction(e -> {
-            value.setText(new String(groups));
+            value.reveal(groups);
+            reveal.disableProperty().unbind();
             reveal.setDisable(true);
+            holder.setDisable(true);
         });
         Button finished = MainWindow.button(i18n.t("component.done"), "component-done", () -> {
-            value.setText("");
+            value.hide();
             interaction.getChildren().clear();
             done.complete(true);
         });
-        finished.setDefaultButton(true);
-        interaction.getChildren().setAll(l, value, new HBox(8, reveal, finished));
-        reveal.requestFocus();
+        finished.setMnemonicParsing(true);
+        finished.setDefaultButton(false);
+        interaction.getChildren().setAll(l, holder, value.node(), new HBox(8, reveal, finished));
+        revealing = value;
+        holder.requestFocus();
+    }
+
+    private ComponentReveal revealing;
+
+    /** The component panel shown last (tests). */
+    ComponentReveal componentReveal() {
+        return revealing;
     }
 
     @Override
