@@ -55,6 +55,12 @@ public final class ConsoleApp extends Application {
         stage.setTitle(window.i18n().t("app.title"));
         stage.setScene(scene);
         window.installAccelerators(scene);
+        // a change made from the command line while the window was in the background shows when it comes back
+        stage.focusedProperty().addListener((o, was, now) -> {
+            if (now) {
+                window.refreshStatus();
+            }
+        });
         stage.show();
     }
 

@@ -232,17 +232,17 @@ class ConsoleDemoPathTest {
         });
 
         runScript(robot, "01-initialize.yaml");
-        assertThat(drive(robot, List.of(), null)).startsWith("Ceremony COMPLETED");
+        assertThat(drive(robot, List.of(), null)).startsWith("Ceremony completed");
 
         runScript(robot, "02-generate-master-key.yaml");
-        assertThat(drive(robot, List.of("demo-card-1", "demo-card-2", "demo-card-3"), "demo-card-2")).startsWith("Ceremony COMPLETED");
+        assertThat(drive(robot, List.of("demo-card-1", "demo-card-2", "demo-card-3"), "demo-card-2")).startsWith("Ceremony completed");
         List<String> refusals = robot.lookup("#refusals").queryListView().getItems().stream().map(Object::toString).toList();
-        assertThat(refusals).anyMatch(r -> r.contains("WRONG_PIN") && r.contains("Bob") && r.contains("(2 tries left)"));
+        assertThat(refusals).anyMatch(r -> r.contains("Refused: Wrong PIN.") && !r.contains("WRONG_PIN") && r.contains("Bob") && r.contains("(2 tries left)"));
 
         List<String> logs;
         try (CapturedLogs log = new CapturedLogs()) {
             runScript(robot, "03-generate-zone-master-key.yaml");
-            assertThat(drive(robot, List.of("demo-card-1", "demo-card-2", "demo-card-3"), null)).startsWith("Ceremony COMPLETED");
+            assertThat(drive(robot, List.of("demo-card-1", "demo-card-2", "demo-card-3"), null)).startsWith("Ceremony completed");
             logs = log.lines();
         }
         // one form per component, printed inside the ceremony (the demo home's rehearsal folder), listed in the outputs
@@ -265,7 +265,7 @@ class ConsoleDemoPathTest {
         waitFor(robot, "report preview", () -> robot.lookup("#report-preview").queryAs(ImageView.class).getImage() != null);
 
         runScript(robot, "04-generate-working-keys.yaml");
-        assertThat(drive(robot, List.of("demo-card-3", "demo-card-4", "demo-card-5"), null)).startsWith("Ceremony COMPLETED");
+        assertThat(drive(robot, List.of("demo-card-3", "demo-card-4", "demo-card-5"), null)).startsWith("Ceremony completed");
 
         Screenshots.save(robot, "ceremony-en");
 
@@ -280,7 +280,7 @@ class ConsoleDemoPathTest {
         TextField expires = robot.lookup("#param-expires-in-days").queryAs(TextField.class);
         robot.interact(() -> expires.setText("0"));
         waitFor(robot, "refused", () -> robot.lookup("#problem-expires-in-days").queryAs(Label.class).isVisible());
-        assertThat(robot.lookup("#problem-expires-in-days").queryAs(Label.class).getText()).contains("expires_in_days").contains("1 to");
+        assertThat(robot.lookup("#problem-expires-in-days").queryAs(Label.class).getText()).startsWith("Bundles expire after (days): ").contains("1 to");
         assertThat(robot.lookup("#wizard-next").queryButton().isDisabled()).isTrue();
         robot.interact(() -> expires.setText("30"));
         waitFor(robot, "valid again", () -> !robot.lookup("#wizard-next").queryButton().isDisabled());
@@ -292,7 +292,7 @@ class ConsoleDemoPathTest {
         assertThat(robot.lookup("#participants").queryAs(Label.class).getText()).contains("Operator: Alice", "Judy Auditor");
         Screenshots.save(robot, "wizard-review-en");
         robot.clickOn("#run-ceremony");
-        assertThat(drive(robot, List.of("demo-card-2", "demo-card-3", "demo-card-4"), null)).startsWith("Ceremony COMPLETED");
+        assertThat(drive(robot, List.of("demo-card-2", "demo-card-3", "demo-card-4"), null)).startsWith("Ceremony completed");
         waitFor(robot, "outputs", () -> !robot.lookup("#outputs-bundles").queryListView().getItems().isEmpty());
         List<String> written = robot.lookup("#outputs-bundles").queryListView().getItems().stream().map(Object::toString).toList();
         assertThat(written).hasSize(1);

@@ -120,7 +120,7 @@ class KeyboardOnlyTest {
                 WaitForAsyncUtils.waitForFxEvents();
             }
         }
-        assertThat(robot.lookup("#ceremony-result").queryAs(Label.class).getText()).startsWith("Ceremony COMPLETED");
+        assertThat(robot.lookup("#ceremony-result").queryAs(Label.class).getText()).startsWith("Ceremony completed");
         String runId = window.ceremonyView().lastRunId();
 
         key(robot, KeyCode.CONTROL, KeyCode.DIGIT5);
