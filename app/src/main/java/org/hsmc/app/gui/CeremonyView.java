@@ -1020,6 +1020,14 @@ final class CeremonyView implements MainWindow.View, GuiConsole.Screen {
             case FAILED -> "✘ " + line + "  — " + res;
         });
         steps.getItems().sort((x, y) -> Integer.compare(stepNo(x), stepNo(y)));
+        // the list follows the step under way
+        for (int i = 0; i < steps.getItems().size(); i++) {
+            if (stepNo(steps.getItems().get(i)) == number) {
+                steps.getSelectionModel().select(i);
+                steps.scrollTo(i);
+                break;
+            }
+        }
     }
 
     private static int stepNo(String line) {

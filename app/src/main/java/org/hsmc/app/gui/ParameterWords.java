@@ -20,20 +20,21 @@ final class ParameterWords {
 
     /** The label of a field of the form (its YAML path); a field the window does not know keeps its name. */
     static String label(I18n i18n, String name) {
-        return switch (name) {
+        // a nested field is matched as "parent/child": the names stay apart from the bundle's keys
+        return switch (name.replace('.', '/')) {
             case "title" -> i18n.t("param.title");
             case "operator" -> i18n.t("param.operator");
             case "witnesses" -> i18n.t("param.witnesses");
             case "notes" -> i18n.t("param.notes");
             case "threshold" -> i18n.t("param.threshold");
             case "custodians" -> i18n.t("param.custodians");
-            case "bundle_signer.subject" -> i18n.t("param.bundle_signer_subject");
+            case "bundle_signer/subject" -> i18n.t("param.bundle_signer_subject");
             case "version" -> i18n.t("param.version");
             case "rotate" -> i18n.t("param.rotate");
-            case "recovery.threshold" -> i18n.t("param.recovery_threshold");
-            case "recovery.holders" -> i18n.t("param.recovery_holders");
-            case "zone.id", "zone" -> i18n.t("param.zone_id");
-            case "zone.name" -> i18n.t("param.zone_name");
+            case "recovery/threshold" -> i18n.t("param.recovery_threshold");
+            case "recovery/holders" -> i18n.t("param.recovery_holders");
+            case "zone/id", "zone" -> i18n.t("param.zone_id");
+            case "zone/name" -> i18n.t("param.zone_name");
             case "components" -> i18n.t("param.components");
             case "component_holders" -> i18n.t("param.component_holders");
             case "transport_key" -> i18n.t("param.transport_key");

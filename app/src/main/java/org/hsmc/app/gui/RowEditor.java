@@ -7,8 +7,8 @@ import javafx.scene.control.Control;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.TextField;
-import javafx.scene.layout.GridPane;
-import javafx.scene.layout.Priority;
+import javafx.scene.layout.FlowPane;
+import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
 import javafx.util.StringConverter;
 
@@ -42,7 +42,7 @@ final class RowEditor {
     private final I18n i18n;
     private final Runnable changed;
     private final VBox box = new VBox(6);
-    private final GridPane grid = new GridPane();
+    private final VBox rowsBox = new VBox(6);
     private final List<Map<String, Control>> rows = new ArrayList<>();
 
     RowEditor(String id, List<Column> columns, String initialYaml, I18n i18n, Runnable changed) {
@@ -50,14 +50,12 @@ final class RowEditor {
         this.columns = List.copyOf(columns);
         this.i18n = i18n;
         this.changed = changed;
-        grid.setHgap(6);
-        grid.setVgap(4);
         box.setId(id);
         Button add = MainWindow.button(i18n.t("rows.add"), id + "-add", () -> {
             addRow(Map.of());
             changed.run();
         });
-        box.getChildren().setAll(grid, add);
+        box.getChildren().setAll(rowsBox, add);
         for (Map<String, String> row : parse(initialYaml)) {
             addRow(row);
         }
@@ -86,7 +84,7 @@ final class RowEditor {
             Control control;
             if (c.choices().isEmpty()) {
                 TextField t = new TextField(v);
-                t.setPrefColumnCount(Math.max(6, v.length()));
+                t.setPrefColumnCount(Math.max(5, v.length() * 4 / 5));
                 t.textProperty().addListener((o, a, b) -> changed.run());
                 control = t;
             } else {
@@ -132,26 +130,28 @@ final class RowEditor {
         changed.run();
     }
 
+    /** Each row is a band of captioned fields that wraps with the form's width, with its remove button at the end. */
     private void layout() {
-        grid.getChildren().clear();
-        for (int c = 0; c < columns.size(); c++) {
-            Label h = Fit.whole(new Label(columns.get(c).heading()));
-            h.getStyleClass().add("text-muted");
-            grid.add(h, c, 0);
-        }
+        rowsBox.getChildren().clear();
         for (int r = 0; r < rows.size(); r++) {
             Map<String, Control> row = rows.get(r);
+            FlowPane band = new FlowPane(10, 4);
+            band.getStyleClass().add("row-band");
+            band.prefWrapLengthProperty().bind(box.widthProperty().subtract(20));
             int c = 0;
             for (Control control : row.values()) {
-                GridPane.setHgrow(control, Priority.SOMETIMES);
-                grid.add(control, c++, r + 1);
+                Label h = Fit.whole(new Label(columns.get(c++).heading()));
+                h.getStyleClass().add("text-muted");
+                h.setLabelFor(control);
+                HBox pair = new HBox(4, h, control);
+                pair.setAlignment(Pos.CENTER_LEFT);
+                band.getChildren().add(pair);
             }
             Button remove = MainWindow.button(i18n.t("rows.remove"), id + "-remove-" + r, () -> remove(row));
             remove.setAccessibleText(i18n.t("rows.remove") + " " + (r + 1));
-            grid.add(remove, c, r + 1);
-            GridPane.setHalignment(remove, javafx.geometry.HPos.LEFT);
+            band.getChildren().add(remove);
+            rowsBox.getChildren().add(band);
         }
-        grid.setAlignment(Pos.TOP_LEFT);
     }
 
     private static String valueOf(Control c) {

@@ -199,7 +199,7 @@ class ConsoleDemoPathTest {
                 shownComponents.add(shown);
                 robot.clickOn("#component-done");
             } else {
-                Thread.sleep(40);
+                Waits.untilPromptOrEnd(robot);
             }
         }
         throw new AssertionError("the ceremony did not end in time");
@@ -318,7 +318,7 @@ class ConsoleDemoPathTest {
         Screenshots.save(robot, "reports-en");
         robot.clickOn("#nav-dashboard");
         waitFor(robot, "inventory", () -> robot.lookup("#inventory").queryTableView().getItems().size() == 3);
-        Thread.sleep(300);
+        WaitForAsyncUtils.waitForFxEvents();
         Screenshots.save(robot, "dashboard-en");
         assertThat(robot.lookup("#inventory-count").queryAs(Label.class).getText()).startsWith("3 of 3 keys");
 
@@ -329,7 +329,7 @@ class ConsoleDemoPathTest {
         Screenshots.save(robot, "audit-en");
         robot.clickOn("#nav-start");
         waitFor(robot, "start", () -> find(robot, "#hsm-facts").isPresent());
-        Thread.sleep(300);
+        WaitForAsyncUtils.waitForFxEvents();
         Screenshots.save(robot, "start-en");
     }
 }

@@ -120,7 +120,7 @@ class InterruptedRunScreenTest {
                 robot.interact(() -> f.setText(pin));
                 robot.clickOn("#prompt-ok");
             } else {
-                Thread.sleep(40);
+                Waits.untilPromptOrEnd(robot);
             }
         }
         throw new AssertionError("the run did not end in time");

@@ -116,7 +116,7 @@ class KeyboardOnlyTest {
                 robot.write(Map.of("2", "bob-2222", "3", "carol-3333", "4", "dave-4444").get(card));
                 key(robot, KeyCode.ENTER);
             } else {
-                Thread.sleep(50);
+                Waits.untilPromptOrEnd(robot);
                 WaitForAsyncUtils.waitForFxEvents();
             }
         }

@@ -127,7 +127,7 @@ class PlainWordsTest {
         assertThat(keys).isNotInstanceOf(TextArea.class);
         assertThat(v.currentCheck().valid()).isTrue();
         // a second key, as a row: the script gets it, the parser accepts it
-        robot.clickOn("#param-keys-add");
+        robot.interact(() -> robot.lookup("#param-keys-add").queryButton().fire());
         WaitForAsyncUtils.waitForFxEvents();
         ComboBox<String> purpose = robot.lookup("#param-keys-1-purpose").queryComboBox();
         robot.interact(() -> purpose.setValue("MAC"));
@@ -151,7 +151,7 @@ class PlainWordsTest {
         String problem = robot.lookup("#problem-keys").queryAs(Label.class).getText();
         assertThat(problem).startsWith("Key 2, Version: ").doesNotContain("keys[1]");
         // removing the row makes it valid again
-        robot.clickOn("#param-keys-remove-1");
+        robot.interact(() -> robot.lookup("#param-keys-remove-1").queryButton().fire());
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> {
             WaitForAsyncUtils.waitForFxEvents();
             return v.currentCheck() != null && v.currentCheck().valid();

@@ -128,7 +128,7 @@ class ScreenshotTour {
             if (robot.lookup("#step-confirm").tryQuery().isPresent()) {
                 robot.clickOn("#step-confirm");
             } else {
-                Thread.sleep(50);
+                Waits.untilPromptOrEnd(robot);
             }
         }
         waitUntil(() -> robot.lookup("#report-preview").queryAs(javafx.scene.image.ImageView.class).getImage() != null);
