@@ -35,6 +35,7 @@ final class AuditView implements MainWindow.View {
     private final Label verdict = new Label();
     private final ProgressIndicator busy = new ProgressIndicator();
 
+    @SuppressWarnings("unchecked")
     AuditView(MainWindow w) {
         this.w = w;
         this.i18n = w.i18n();
@@ -55,6 +56,9 @@ final class AuditView implements MainWindow.View {
         // the details wrap in their column, which takes the width the others leave
         Fit.wrappingCells(detailsColumn);
         Fit.atLeast(detailsColumn, List.of("0123456789abcdef0123456789"));
+        // who and what wrap too, so that the details keep the room they need
+        Fit.wrappingCells((TableColumn<AuditEntry, String>) table.getColumns().get(2));
+        Fit.wrappingCells((TableColumn<AuditEntry, String>) table.getColumns().get(3));
         Fit.fill(table);
         table.setItems(filtered);
         Button verify = MainWindow.button(i18n.t("audit.verify"), "audit-verify", this::verify);
@@ -83,12 +87,18 @@ final class AuditView implements MainWindow.View {
     private void fitColumns(List<AuditEntry> list) {
         var cols = table.getColumns();
         List<Function<AuditEntry, String>> texts = List.of(e -> Long.toString(e.seq()), AuditEntry::at, AuditEntry::actor,
-                AuditEntry::action, e -> Words.outcome(i18n, e.outcome()));
+                AuditEntry::action);
+        Fit.atLeast(cols.get(4), list.stream().map(AuditEntry::outcome).distinct().map(o -> Words.outcome(i18n, o)).toList());
         for (int i = 0; i < texts.size(); i++) {
             Function<AuditEntry, String> f = texts.get(i);
             String longest = list.stream().map(f).max(java.util.Comparator.comparingInt(String::length)).orElse("");
             // the widest glyphs of a text of that length: measured on the longest text itself and on digits of that length
-            Fit.atLeast(cols.get(i), List.of(longest, "0".repeat(longest.length())));
+            if (i >= 2) {
+                // actor and action wrap: as wide as their text, up to a width that leaves room for the details
+                Fit.atLeast(cols.get(i), List.of(longest.length() > 18 ? longest.substring(0, 18) : longest));
+            } else {
+                Fit.atLeast(cols.get(i), List.of(longest, "0".repeat(longest.length())));
+            }
         }
     }
 

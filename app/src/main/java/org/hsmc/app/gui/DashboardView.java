@@ -147,14 +147,28 @@ final class DashboardView implements MainWindow.View {
 
     /** Each column at least as wide as its header and its widest cell (the key ids measured on the rows shown). */
     private void fitColumns(List<WorkingKey> keys) {
+        // one pass, no text made per key (100,000 keys are shown on the UI thread)
+        String longestId = "";
+        boolean fromTimes = false;
+        boolean untilTimes = false;
+        java.util.Set<String> algorithms = new java.util.HashSet<>();
+        java.util.Set<String> statuses = new java.util.HashSet<>();
+        for (WorkingKey k : keys) {
+            if (k.id().length() > longestId.length()) {
+                longestId = k.id();
+            }
+            fromTimes |= k.validFrom().getEpochSecond() % 86_400 != 0;
+            untilTimes |= k.validUntil().getEpochSecond() % 86_400 != 0;
+            algorithms.add(k.algorithm());
+            statuses.add(k.status());
+        }
         var cols = table.getColumns();
-        String longestId = keys.stream().map(WorkingKey::id).max(Comparator.comparingInt(String::length)).orElse("");
         Fit.atLeast(cols.get(0), List.of(longestId));
-        Fit.atLeast(cols.get(1), keys.stream().map(WorkingKey::algorithm).distinct().limit(20).toList());
+        Fit.atLeast(cols.get(1), List.copyOf(algorithms));
         Fit.atLeast(cols.get(2), List.of("DDDDDDDDDD"));
-        Fit.atLeast(cols.get(3), List.of(keys.stream().anyMatch(k -> when(k.validFrom()).length() > 10) ? "2000-00-00 00:00 UTC" : "2000-00-00"));
-        Fit.atLeast(cols.get(4), List.of(keys.stream().anyMatch(k -> when(k.validUntil()).length() > 10) ? "2000-00-00 00:00 UTC" : "2000-00-00"));
-        Fit.atLeast(cols.get(5), keys.stream().map(k -> statusText(k)).distinct().limit(20).toList());
+        Fit.atLeast(cols.get(3), List.of(fromTimes ? "2000-00-00 00:00 UTC" : "2000-00-00"));
+        Fit.atLeast(cols.get(4), List.of(untilTimes ? "2000-00-00 00:00 UTC" : "2000-00-00"));
+        Fit.atLeast(cols.get(5), statuses.stream().map(st -> Words.keyStatus(i18n, st) + " *").toList());
         Fit.atLeast(cols.get(6), List.of("DDDDDDDD"));
     }
 

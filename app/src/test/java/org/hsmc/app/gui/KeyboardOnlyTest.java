@@ -98,7 +98,7 @@ class KeyboardOnlyTest {
             for (int i = 0; i < Integer.parseInt(c[0]); i++) {
                 key(robot, KeyCode.DOWN);
             }
-            assertThat(robot.lookup("#quorum-card").queryComboBox().getValue()).isEqualTo("demo-card-" + c[0]);
+            assertThat(robot.lookup("#quorum-card").queryComboBox().getValue()).as("cards %s, focus on %s", robot.lookup("#quorum-card").queryComboBox().getItems(), focusedId(robot)).isEqualTo("demo-card-" + c[0]);
             key(robot, KeyCode.TAB);
             assertThat(focusedId(robot)).isEqualTo("quorum-pin");
             robot.write(c[1]);

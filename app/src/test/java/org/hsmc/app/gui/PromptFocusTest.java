@@ -71,4 +71,29 @@ class PromptFocusTest {
         assertThat(answer).isDone();
         assertThat(answer.join().newPin()).containsExactly("carol-3333".toCharArray());
     }
+
+    @Test
+    void aCardIsPickedWithTheArrowKeysAndShownWithItsHolder(FxRobot robot) {
+        CompletableFuture<java.util.Optional<GuiConsole.LabelAndPin>> answer = new CompletableFuture<>();
+        robot.interact(() -> {
+            MainWindow w = new MainWindow(new ConsoleApp.Options(tmp, false, Locale.ENGLISH, tmp), new I18n(Locale.ENGLISH),
+                    new BackgroundTasks());
+            ConsoleApp.show(stage, w, 1024, 768);
+            CeremonyView v = w.ceremonyView();
+            ((javafx.scene.layout.BorderPane) w.root()).setCenter(v.node());
+            v.show(CeremonyView.Page.RUN);
+            v.askCard(new GuiConsole.QuorumView("generate-master-key", 3, 0, "roles=KEY_CUSTODIAN,SECURITY_OFFICER", java.util.List.of(),
+                    java.util.List.of("demo-card-1", "demo-card-2"), java.util.Map.of("demo-card-1", "Alice", "demo-card-2", "Bob"),
+                    java.util.List.of("Alice (security officer, card demo-card-1)")), answer);
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.clickOn("#quorum-policy");
+        assertThat(stage.getScene().getFocusOwner().getId()).isEqualTo("quorum-card");
+        robot.push(javafx.scene.input.KeyCode.DOWN);
+        robot.push(javafx.scene.input.KeyCode.DOWN);
+        WaitForAsyncUtils.waitForFxEvents();
+        javafx.scene.control.ComboBox<String> card = robot.lookup("#quorum-card").queryComboBox();
+        assertThat(card.getValue()).isEqualTo("demo-card-2");
+        assertThat(card.getConverter().toString(card.getValue())).isEqualTo("demo-card-2 — Bob");
+    }
 }
