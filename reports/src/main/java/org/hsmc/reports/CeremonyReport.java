@@ -46,11 +46,21 @@ public final class CeremonyReport {
      * Renders the report of {@code data} in {@code language}; {@code printedAt} is printed in the
      * header of every page.
      */
+    /**
+     * A run of a rehearsal: its PINs came from a rehearsal file, or it ran in a demo home (whose site is "demo …", or
+     * names itself a rehearsal). Every page of its report says REHEARSAL in the header.
+     */
+    static boolean rehearsal(CeremonyReportData.Run run) {
+        String site = run.site() == null ? "" : run.site().toLowerCase(java.util.Locale.ROOT);
+        return run.rehearsalPins() || site.startsWith("demo ") || site.contains("rehearsal");
+    }
+
     public static RenderedReport render(CeremonyReportData data, ReportLanguage language, Instant printedAt, FontFiles fonts) {
         Texts t = new Texts(language);
         byte[] json = ReportJson.companion(ReportJson.CEREMONY, data);
         String name = t.get("ceremony.report");
-        ReportPdf pdf = new ReportPdf(fonts, language == ReportLanguage.ZH, false, t.get("header.console") + " · " + name,
+        ReportPdf pdf = new ReportPdf(fonts, language == ReportLanguage.ZH, false,
+                (rehearsal(data.run()) ? t.get("header.rehearsal") + " · " : "") + t.get("header.console") + " · " + name,
                 Rendering.printed(t, printedAt));
         try {
             new CeremonyReport(data, t, pdf).body(ReportJson.sha256(json));

@@ -39,6 +39,16 @@ public final class ComponentForms {
      * @throws IllegalArgumentException when the delivery is not a component (no value, a number outside 1..K)
      */
     public static byte[] render(ComponentDelivery delivery, ReportLanguage language, Instant printedAt, FontFiles fonts) {
+        return render(delivery, language, printedAt, fonts, false);
+    }
+
+    /** The form of a rehearsal (a demo home): REHEARSAL in the header of the page, so it cannot pass for a real one. */
+    public static byte[] renderRehearsal(ComponentDelivery delivery, ReportLanguage language, Instant printedAt) {
+        return render(delivery, language, printedAt, FontFiles.locate(), true);
+    }
+
+    private static byte[] render(ComponentDelivery delivery, ReportLanguage language, Instant printedAt, FontFiles fonts,
+                                 boolean rehearsal) {
         byte[] value = delivery.value();
         if (value == null || value.length == 0 || value.length > 64) {
             throw new IllegalArgumentException("A key component form needs the component's bytes (1 to 64).");
@@ -46,8 +56,8 @@ public final class ComponentForms {
         if (delivery.index() < 1 || delivery.index() > delivery.count()) {
             throw new IllegalArgumentException("Component " + delivery.index() + " of " + delivery.count() + " does not exist.");
         }
-        byte[] pdf = form(delivery, value, language, printedAt, fonts, false);
-        return pdf != null ? pdf : form(delivery, value, language, printedAt, fonts, true);
+        byte[] pdf = form(delivery, value, language, printedAt, fonts, false, rehearsal);
+        return pdf != null ? pdf : form(delivery, value, language, printedAt, fonts, true, rehearsal);
     }
 
     /**
@@ -55,12 +65,12 @@ public final class ComponentForms {
      * it is then made again with smaller instructions.
      */
     private static byte[] form(ComponentDelivery delivery, byte[] value, ReportLanguage language, Instant printedAt, FontFiles fonts,
-                               boolean compact) {
+                               boolean compact, boolean rehearsal) {
         Texts t = new Texts(language);
         String of = t.format("component.number", delivery.index(), delivery.count());
         String name = t.get("form.name");
-        ReportPdf pdf = new ReportPdf(fonts, language == ReportLanguage.ZH, false, t.get("header.console") + " · " + name,
-                Rendering.printed(t, printedAt));
+        ReportPdf pdf = new ReportPdf(fonts, language == ReportLanguage.ZH, false,
+                (rehearsal ? t.get("header.rehearsal") + " · " : "") + t.get("header.console") + " · " + name, Rendering.printed(t, printedAt));
         try {
             pdf.newPage();
             pdf.paragraph(t.format("form.banner", delivery.holder()), Fonts.Face.BOLD, 10.5f, false);

@@ -44,7 +44,7 @@ public final class ComponentText {
 
     /** Renders the component's form and prints it with {@code printer}; the PDF is wiped afterwards. Returns where it went. */
     public static String printForm(ComponentDelivery d, ReportLanguage language, FormPrinter printer, Instant now) {
-        byte[] pdf = ComponentForms.render(d, language, now);
+        byte[] pdf = printer.rehearsal() ? ComponentForms.renderRehearsal(d, language, now) : ComponentForms.render(d, language, now);
         try {
             return printer.print(form(d), pdf);
         } finally {

@@ -17,6 +17,11 @@ public interface FormPrinter {
      */
     String print(Form form, byte[] pdf);
 
+    /** True for the rehearsal folder of a demo home: the forms then say REHEARSAL on the page. */
+    default boolean rehearsal() {
+        return false;
+    }
+
     /** What the form is, without its secret: for titles, file names and messages. */
     record Form(String runId, String zone, String keyId, int index, int count, String holder) {
 

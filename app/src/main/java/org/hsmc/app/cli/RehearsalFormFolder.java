@@ -16,6 +16,12 @@ import java.nio.file.StandardOpenOption;
  */
 public final class RehearsalFormFolder implements FormPrinter {
 
+    @Override
+    public boolean rehearsal() {
+        return true;
+    }
+
+
     /** The folder of the home that holds the forms. */
     public static final String FOLDER = "component-forms";
     private final Path dir;

@@ -35,6 +35,7 @@ final class AuditView implements MainWindow.View {
     private final Label verdict = new Label();
     private final ProgressIndicator busy = new ProgressIndicator();
 
+    @SuppressWarnings("unchecked")
     AuditView(MainWindow w) {
         this.w = w;
         this.i18n = w.i18n();
@@ -47,10 +48,18 @@ final class AuditView implements MainWindow.View {
         verdict.setWrapText(true);
         busy.setVisible(false);
         busy.setPrefSize(22, 22);
+        TableColumn<AuditEntry, String> detailsColumn = column("audit.col.details", e -> details(e.detailsJson()), 300);
         table.getColumns().setAll(List.of(column("audit.col.seq", e -> Long.toString(e.seq()), 60),
                 column("audit.col.at", AuditEntry::at, 190), column("audit.col.actor", AuditEntry::actor, 110),
-                column("audit.col.action", AuditEntry::action, 170), column("audit.col.outcome", AuditEntry::outcome, 80),
-                column("audit.col.details", AuditEntry::detailsJson, 480)));
+                column("audit.col.action", AuditEntry::action, 170), column("audit.col.outcome", e -> Words.outcome(i18n, e.outcome()), 80),
+                detailsColumn));
+        // the details wrap in their column, which takes the width the others leave
+        Fit.wrappingCells(detailsColumn);
+        Fit.atLeast(detailsColumn, List.of("0123456789abcdef0123456789"));
+        // who and what wrap too, so that the details keep the room they need
+        Fit.wrappingCells((TableColumn<AuditEntry, String>) table.getColumns().get(2));
+        Fit.wrappingCells((TableColumn<AuditEntry, String>) table.getColumns().get(3));
+        Fit.fill(table);
         table.setItems(filtered);
         Button verify = MainWindow.button(i18n.t("audit.verify"), "audit-verify", this::verify);
         Button export = MainWindow.button(i18n.t("audit.export"), "audit-export", this::export);
@@ -69,6 +78,30 @@ final class AuditView implements MainWindow.View {
         return c;
     }
 
+    /** An entry's details as a person reads them: a space after each field, hashes in groups of four. */
+    static String details(String json) {
+        return Fit.hashes(json == null ? "" : json.replace(",\"", ", \""));
+    }
+
+    /** Each column but the details at least as wide as its header and its widest cell (measured on the longest texts). */
+    private void fitColumns(List<AuditEntry> list) {
+        var cols = table.getColumns();
+        List<Function<AuditEntry, String>> texts = List.of(e -> Long.toString(e.seq()), AuditEntry::at, AuditEntry::actor,
+                AuditEntry::action);
+        Fit.atLeast(cols.get(4), list.stream().map(AuditEntry::outcome).distinct().map(o -> Words.outcome(i18n, o)).toList());
+        for (int i = 0; i < texts.size(); i++) {
+            Function<AuditEntry, String> f = texts.get(i);
+            String longest = list.stream().map(f).max(java.util.Comparator.comparingInt(String::length)).orElse("");
+            // the widest glyphs of a text of that length: measured on the longest text itself and on digits of that length
+            if (i >= 2) {
+                // actor and action wrap: as wide as their text, up to a width that leaves room for the details
+                Fit.atLeast(cols.get(i), List.of(longest.length() > 18 ? longest.substring(0, 18) : longest));
+            } else {
+                Fit.atLeast(cols.get(i), List.of(longest, "0".repeat(longest.length())));
+            }
+        }
+    }
+
     @Override
     public Node focusTarget() {
         return search;
@@ -84,6 +117,7 @@ final class AuditView implements MainWindow.View {
         ConsoleSession s = w.session();
         w.tasks().run(() -> s.audit().entries(1, Long.MAX_VALUE), list -> {
             ((javafx.collections.ObservableList<AuditEntry>) filtered.getSource()).setAll(list);
+            fitColumns(list);
             applyFilter();
         }, e -> w.status(MainWindow.message(e)));
     }

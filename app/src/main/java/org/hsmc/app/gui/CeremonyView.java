@@ -138,6 +138,7 @@ final class CeremonyView implements MainWindow.View, GuiConsole.Screen {
     private final VBox interaction = new VBox(8);
     private final Label result = new Label();
     private final ListView<String> refusals = new ListView<>();
+    private final ListView<String> approvals = new ListView<>();
     private final ListView<String> forms = new ListView<>();
     private final ListView<String> bundles = new ListView<>();
     private final ImageView reportPreview = new ImageView();
@@ -189,7 +190,7 @@ final class CeremonyView implements MainWindow.View, GuiConsole.Screen {
             @Override
             protected void updateItem(CeremonyType t, boolean empty) {
                 super.updateItem(t, empty);
-                setText(empty || t == null ? null : t.yamlName() + "  —  " + describe(t));
+                setText(empty || t == null ? null : Words.type(i18n, t) + "  —  " + describe(t));
             }
         });
         types.setPrefHeight(230);
@@ -254,11 +255,12 @@ final class CeremonyView implements MainWindow.View, GuiConsole.Screen {
     private void buildParameters() {
         formTitle.getStyleClass().add("title-4");
         formTitle.setId("parameters-title");
+        Fit.wrap(formTitle);
         grid.setId("parameters");
         grid.setHgap(10);
         grid.setVgap(6);
         ColumnConstraints c0 = new ColumnConstraints();
-        c0.setMinWidth(150);
+        c0.setMinWidth(Region.USE_PREF_SIZE);
         ColumnConstraints c1 = new ColumnConstraints();
         c1.setHgrow(Priority.ALWAYS);
         c1.setMinWidth(260);
@@ -275,7 +277,7 @@ final class CeremonyView implements MainWindow.View, GuiConsole.Screen {
         scroll.setFocusTraversable(false);
         VBox left = new VBox(8, formTitle, general, scroll);
         VBox.setVgrow(scroll, Priority.ALWAYS);
-        Label previewLabel = new Label(i18n.t("wizard.preview"));
+        Label previewLabel = Fit.wrap(new Label(i18n.t("wizard.preview")));
         VBox right = new VBox(6, previewLabel, preview);
         VBox.setVgrow(preview, Priority.ALWAYS);
         SplitPane split = new SplitPane(left, right);
@@ -296,6 +298,7 @@ final class CeremonyView implements MainWindow.View, GuiConsole.Screen {
         quorum.setWrapText(true);
         sha.setId("script-sha256");
         sha.getStyleClass().add("monospace");
+        Fit.wrap(sha);
         source.setId("script-source");
         source.setWrapText(true);
         source.getStyleClass().add("text-muted");
@@ -339,25 +342,31 @@ final class CeremonyView implements MainWindow.View, GuiConsole.Screen {
         refusals.setId("refusals");
         refusals.setPrefHeight(120);
         refusals.setMinHeight(70);
-        refusals.setCellFactory(CeremonyView::wrapping);
-        steps.setCellFactory(CeremonyView::wrapping);
+        Fit.wrappingCells(refusals, x -> x);
+        Fit.wrappingCells(steps, x -> x);
+        approvals.setId("approvals");
+        approvals.setPrefHeight(80);
+        approvals.setMinHeight(50);
+        Fit.wrappingCells(approvals, x -> x);
+        Fit.wrap(progressText);
+        interaction.setMinHeight(Region.USE_PREF_SIZE);
         VBox left = new VBox(8, new Label(i18n.t("ceremony.steps")), steps, progress, progressText, interaction,
-                new Label(i18n.t("ceremony.refusals")), refusals, result);
+                new Label(i18n.t("ceremony.approvals")), approvals, new Label(i18n.t("ceremony.refusals")), refusals, result);
         VBox.setVgrow(steps, Priority.ALWAYS);
         left.setPadding(new Insets(12));
         forms.setId("outputs-forms");
         forms.setPrefHeight(90);
         forms.setMinHeight(70);
-        forms.setCellFactory(CeremonyView::wrapping);
+        Fit.wrappingCells(forms, x -> x);
         bundles.setId("outputs-bundles");
         bundles.setPrefHeight(90);
         bundles.setMinHeight(70);
-        bundles.setCellFactory(CeremonyView::wrapping);
+        Fit.wrappingCells(bundles, x -> x);
         reportPreview.setId("report-preview");
         reportPreview.setPreserveRatio(true);
         reportPreview.setFitWidth(380);
         reportNote.setId("report-note");
-        reportNote.setWrapText(true);
+        Fit.wrap(reportNote);
         reportNote.getStyleClass().add("text-muted");
         openReport.setText(i18n.t("outputs.open_report"));
         openReport.setId("outputs-open-report");
@@ -555,7 +564,7 @@ final class CeremonyView implements MainWindow.View, GuiConsole.Screen {
         inputs.clear();
         problems.clear();
         grid.getChildren().clear();
-        formTitle.setText(i18n.t("wizard.parameters_of", type.yamlName(), describe(type)));
+        formTitle.setText(i18n.t("wizard.parameters_of", Words.type(i18n, type), describe(type)));
         int row = 0;
         if (!form.known()) {
             Label note = new Label(i18n.t("wizard.unknown_type", type.yamlName()));
@@ -564,10 +573,12 @@ final class CeremonyView implements MainWindow.View, GuiConsole.Screen {
             grid.add(note, 0, row++, 2, 1);
         }
         for (ScriptForm.Field f : form.fields()) {
-            Control input = input(f);
-            Label name = new Label((f.name().isEmpty() ? i18n.t("wizard.other_fields") : f.name()) + (f.required() ? " *" : ""));
+            Node input = input(f);
+            Label name = new Label((f.name().isEmpty() ? i18n.t("wizard.other_fields") : ParameterWords.label(i18n, f.name()))
+                    + (f.required() ? " *" : ""));
+            name.setTooltip(new javafx.scene.control.Tooltip(f.name()));
             name.setLabelFor(input);
-            name.getStyleClass().add("monospace");
+            Fit.whole(name);
             Label problem = new Label();
             problem.setId("problem-" + f.id());
             problem.setWrapText(true);
@@ -584,8 +595,15 @@ final class CeremonyView implements MainWindow.View, GuiConsole.Screen {
         validate();
     }
 
-    private Control input(ScriptForm.Field f) {
+    private Node input(ScriptForm.Field f) {
         String id = "param-" + f.id();
+        List<RowEditor.Column> columns = ParameterWords.rows(i18n, f.name());
+        if (f.kind() == ScriptForm.Kind.BLOCK && !columns.isEmpty()) {
+            // a list of objects the form knows: rows of typed fields, written as the block the parser reads
+            RowEditor rows = new RowEditor(id, columns, f.initial(), i18n, this::changed);
+            inputs.put(f.name(), rows::yaml);
+            return rows.node();
+        }
         switch (f.kind()) {
             case BOOLEAN -> {
                 CheckBox c = new CheckBox();
@@ -655,12 +673,13 @@ final class CeremonyView implements MainWindow.View, GuiConsole.Screen {
             check = c;
             preview.setText(new String(c.yaml(), StandardCharsets.UTF_8));
             problems.forEach((name, label) -> {
-                List<String> mine = c.byField().getOrDefault(name, List.of());
+                List<String> mine = c.byField().getOrDefault(name, List.of()).stream().map(x -> ParameterWords.problem(i18n, x)).toList();
                 label.setText(String.join("\n", mine));
                 label.setVisible(!mine.isEmpty());
                 label.setManaged(!mine.isEmpty());
             });
-            general.setText(c.valid() ? i18n.t("wizard.valid") : String.join("\n", c.general()));
+            general.setText(c.valid() ? i18n.t("wizard.valid")
+                    : String.join("\n", c.general().stream().map(x -> ParameterWords.problem(i18n, x)).toList()));
             general.getStyleClass().setAll("label", c.valid() ? "success" : "danger");
             updateButtons();
         }, e -> general.setText(MainWindow.message(e)));
@@ -698,9 +717,9 @@ final class CeremonyView implements MainWindow.View, GuiConsole.Screen {
         CeremonyScript script = s.parsed().script();
         text.setText(new String(s.bytes(), StandardCharsets.UTF_8));
         review.getStyleClass().setAll("label");
-        review.setText(i18n.t("ceremony.review", script.type().yamlName(), script.title(), script.operator(),
+        review.setText(i18n.t("ceremony.review", Words.type(i18n, script.type()) + " (" + script.type().yamlName() + ")", script.title(), script.operator(),
                 script.witnesses().isEmpty() ? i18n.t("ceremony.no_witnesses") : String.join(", ", script.witnesses())));
-        sha.setText("SHA-256  " + HexFormat.of().formatHex(s.parsed().sha256()));
+        sha.setText("SHA-256  " + Fit.grouped(HexFormat.of().formatHex(s.parsed().sha256())));
         source.setText(s.path() != null ? i18n.t("wizard.source_file", s.path())
                 : i18n.t("wizard.source_generated", w.session().home().resolve(SCRIPTS_FOLDER)));
         participants.setText(participantsOf(script));
@@ -712,7 +731,8 @@ final class CeremonyView implements MainWindow.View, GuiConsole.Screen {
             ConsoleSession session = w.session();
             String op = script.type().yamlName();
             w.tasks().run(() -> session.quorumRule(op), r -> quorum.setText(r.map(q -> i18n.t("wizard.quorum_rule", q.threshold(),
-                    q.cards(), q.policy(), String.join(", ", q.holders()))).orElse(i18n.t("wizard.quorum_none"))),
+                    q.cards(), Words.policy(i18n, q.policy()), String.join(", ", q.holders().stream().map(h -> holder(h)).toList())))
+                    .orElse(i18n.t("wizard.quorum_none"))),
                     e -> quorum.setText(MainWindow.message(e)));
         }
     }
@@ -723,7 +743,7 @@ final class CeremonyView implements MainWindow.View, GuiConsole.Screen {
         lines.add(i18n.t("wizard.witnesses", script.witnesses().isEmpty() ? i18n.t("ceremony.no_witnesses")
                 : String.join(", ", script.witnesses())));
         if (script instanceof InitializeScript init) {
-            init.custodians().forEach(c -> lines.add(i18n.t("wizard.custodian", c.name(), c.role(), c.card())));
+            init.custodians().forEach(c -> lines.add(i18n.t("wizard.custodian", c.name(), Words.role(i18n, String.valueOf(c.role())), c.card())));
         }
         if (script instanceof GenerateZoneMasterKeyScript z && z.delivery() instanceof ZmkDelivery.Components comps) {
             lines.add(i18n.t("wizard.holders", comps.count(), String.join(", ", comps.holders())));
@@ -809,6 +829,7 @@ final class CeremonyView implements MainWindow.View, GuiConsole.Screen {
         lastRunId = null;
         steps.getItems().clear();
         refusals.getItems().clear();
+        approvals.getItems().clear();
         forms.getItems().clear();
         bundles.getItems().clear();
         reportPreview.setImage(null);
@@ -826,23 +847,25 @@ final class CeremonyView implements MainWindow.View, GuiConsole.Screen {
         running = false;
         lastRunId = r.id();
         interaction.getChildren().clear();
-        result.setText(i18n.t("ceremony.finished", r.state(), r.auditHeadBefore(), r.auditHeadAfter() == null ? "-" : r.auditHeadAfter())
-                + (r.failure() == null ? "" : "\n" + r.failure()));
+        result.setText(Fit.hashes(i18n.t("ceremony.finished", Words.runState(i18n, r.state()), r.auditHeadBefore(),
+                r.auditHeadAfter() == null ? "-" : r.auditHeadAfter()) + (r.failure() == null ? "" : "\n" + Words.failure(i18n, r.failure()))));
         result.getStyleClass().setAll("label", r.state().name().equals("COMPLETED") ? "success" : "danger");
         progress.setProgress(1);
         updateButtons();
         w.refreshBadge();
-        w.status(i18n.t("ceremony.finished_short", r.type(), r.state()));
+        w.status(i18n.t("ceremony.finished_short", Words.type(i18n, r.type()), Words.runState(i18n, r.state())));
+        w.refreshStatus();
         outputs(r);
     }
 
     private void failed(Throwable e) {
         running = false;
         interaction.getChildren().clear();
-        result.setText(i18n.t("ceremony.failed", MainWindow.message(e)));
+        result.setText(i18n.t("ceremony.failed", Words.failure(i18n, MainWindow.message(e))));
         result.getStyleClass().setAll("label", "danger");
         updateButtons();
         w.refreshBadge();
+        w.refreshStatus();
     }
 
     /** What the run made, in the background: its bundles, and page 1 of its report as an image. */
@@ -859,7 +882,7 @@ final class CeremonyView implements MainWindow.View, GuiConsole.Screen {
             byte[] pdf = report.pdf();
             return new Outputs(b, PdfPages.render(pdf, PREVIEW_DPI * 1.5f, 0, 0).getFirst(), report.pages());
         }, o -> {
-            o.bundles().forEach(b -> bundles.getItems().add(i18n.t("outputs.bundle", Path.of(b.directory()).resolve(b.fileName()),
+            o.bundles().forEach(b -> bundles.getItems().add(i18n.t("outputs.bundle", Fit.path(session.home(), Path.of(b.directory()).resolve(b.fileName())),
                     b.sequence(), b.keyCount(), b.sha256())));
             if (o.bundles().isEmpty()) {
                 bundles.getItems().add(i18n.t("outputs.none"));
@@ -880,30 +903,61 @@ final class CeremonyView implements MainWindow.View, GuiConsole.Screen {
 
     // ------------------------------------------------------------------ GuiConsole.Screen
 
+    /** A holder of a card as the review page lists them: name, role in words, card. */
+    private String holder(ConsoleSession.Holder h) {
+        return i18n.t("wizard.holder", h.name(), Words.role(i18n, h.role()), h.card());
+    }
+
     @Override
     public void askCard(GuiConsole.QuorumView v, CompletableFuture<Optional<GuiConsole.LabelAndPin>> answer) {
-        Label head = new Label(i18n.t("quorum.heading", v.operation(), v.have(), v.required()));
+        Label head = Fit.wrap(new Label(i18n.t("quorum.heading", Words.type(i18n, v.operation()), v.have(), v.required())));
         head.setId("quorum-progress");
         head.getStyleClass().add("title-4");
-        Label policy = new Label(i18n.t("quorum.policy", v.policy()));
+        Label policy = Fit.wrap(new Label(i18n.t("quorum.policy", Words.policy(i18n, v.policy()))));
         policy.setId("quorum-policy");
-        policy.setWrapText(true);
-        Label approved = new Label(v.approvals().isEmpty() ? i18n.t("quorum.none_yet") : i18n.t("quorum.approved", String.join(", ", v.approvals())));
+        Label may = Fit.wrap(new Label(v.mayApprove().isEmpty() ? "" : i18n.t("quorum.may_approve", String.join(", ", v.mayApprove()))));
+        may.setId("quorum-may-approve");
+        may.setVisible(!v.mayApprove().isEmpty());
+        may.setManaged(!v.mayApprove().isEmpty());
+        Label approved = Fit.wrap(new Label(v.approvals().isEmpty() ? i18n.t("quorum.none_yet")
+                : i18n.t("quorum.approved", String.join(", ", v.approvals()))));
         approved.setId("quorum-approvals");
-        approved.setWrapText(true);
-        Label prompt = new Label(i18n.t("quorum.insert"));
-        prompt.setWrapText(true);
+        Label prompt = Fit.wrap(new Label(i18n.t("quorum.insert")));
         ComboBox<String> card = new ComboBox<>();
         card.setId("quorum-card");
         card.getItems().setAll(v.cards());
         card.setPromptText(i18n.t("quorum.card"));
+        javafx.util.StringConverter<String> shown = new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(String label) {
+                if (label == null) {
+                    return null;
+                }
+                String who = v.holders().get(label);
+                return who == null ? label : i18n.t("quorum.card_of", label, who);
+            }
+
+            @Override
+            public String fromString(String text) {
+                return text;
+            }
+        };
+        card.setConverter(shown);
+        card.setCellFactory(l -> new ListCell<>() {
+            @Override
+            protected void updateItem(String item, boolean empty) {
+                super.updateItem(item, empty);
+                setText(empty ? null : shown.toString(item));
+            }
+        });
+        card.setMinWidth(Region.USE_PREF_SIZE);
         PasswordField pin = new PasswordField();
         pin.setId("quorum-pin");
         pin.setPromptText(i18n.t("quorum.pin"));
-        Label cardLabel = new Label(i18n.t("quorum.card_label"));
+        Label cardLabel = Fit.whole(new Label(i18n.t("quorum.card_label")));
         cardLabel.setLabelFor(card);
         cardLabel.setMnemonicParsing(true);
-        Label pinLabel = new Label(i18n.t("quorum.pin_label"));
+        Label pinLabel = Fit.whole(new Label(i18n.t("quorum.pin_label")));
         pinLabel.setLabelFor(pin);
         pinLabel.setMnemonicParsing(true);
         Button present = MainWindow.button(i18n.t("quorum.present"), "quorum-present", () -> {
@@ -914,15 +968,36 @@ final class CeremonyView implements MainWindow.View, GuiConsole.Screen {
             interaction.getChildren().clear();
         });
         present.setDefaultButton(true);
-        Button stop = MainWindow.button(i18n.t("quorum.stop"), "quorum-stop", () -> {
-            pin.clear();
-            answer.complete(Optional.empty());
-            interaction.getChildren().clear();
-        });
+        Button stop = new Button(i18n.t("quorum.stop"));
+        stop.setId("quorum-stop");
         stop.setMnemonicParsing(true);
         HBox fields = new HBox(8, cardLabel, card, pinLabel, pin);
         fields.setAlignment(Pos.CENTER_LEFT);
-        interaction.getChildren().setAll(head, policy, approved, prompt, fields, new HBox(8, present, stop));
+        HBox buttons = new HBox(8, present, stop);
+        interaction.getChildren().setAll(head, policy, may, approved, prompt, fields, buttons);
+        // stopping ends the quorum and leaves the run to be resumed or aborted: asked once more, inline
+        stop.setOnAction(e -> {
+            Label really = Fit.wrap(new Label(i18n.t("quorum.stop_confirm")));
+            really.setId("quorum-stop-question");
+            really.getStyleClass().add("danger");
+            Button yes = MainWindow.button(i18n.t("quorum.stop_yes"), "quorum-stop-yes", () -> {
+                pin.clear();
+                answer.complete(Optional.empty());
+                interaction.getChildren().clear();
+            });
+            yes.setMnemonicParsing(true);
+            Button no = MainWindow.button(i18n.t("quorum.stop_no"), "quorum-stop-no", () -> {
+                interaction.getChildren().removeAll(really, interaction.lookup("#quorum-stop-buttons"));
+                buttons.setDisable(false);
+                card.requestFocus();
+            });
+            no.setMnemonicParsing(true);
+            HBox answerButtons = new HBox(8, no, yes);
+            answerButtons.setId("quorum-stop-buttons");
+            buttons.setDisable(true);
+            interaction.getChildren().addAll(really, answerButtons);
+            no.requestFocus();
+        });
         card.requestFocus();
     }
 
@@ -930,13 +1005,13 @@ final class CeremonyView implements MainWindow.View, GuiConsole.Screen {
     public void refused(QuorumRefusal r) {
         String tries = r.triesLeft().isPresent() && r.kind() == QuorumRefusal.Kind.WRONG_PIN
                 ? "  " + i18n.t("quorum.tries_left", r.triesLeft().getAsInt()) : "";
-        refusals.getItems().add(i18n.t("quorum.refused", r.kind().name()) + "  " + r.getMessage() + tries);
+        refusals.getItems().add(i18n.t("quorum.refused", Words.refusal(i18n, r.kind())) + "  " + Words.failure(i18n, r.getMessage()) + tries);
         refusals.scrollTo(refusals.getItems().size() - 1);
     }
 
     @Override
     public void approved(QuorumSession.Approval a, int have, int need) {
-        steps.getItems().add(i18n.t("quorum.accepted", a.holder().name(), a.serial(), have, need));
+        approvals.getItems().add(i18n.t("quorum.accepted", a.holder().name(), a.serial(), have, need));
     }
 
     @Override
@@ -950,6 +1025,14 @@ final class CeremonyView implements MainWindow.View, GuiConsole.Screen {
             case FAILED -> "✘ " + line + "  — " + res;
         });
         steps.getItems().sort((x, y) -> Integer.compare(stepNo(x), stepNo(y)));
+        // the list follows the step under way
+        for (int i = 0; i < steps.getItems().size(); i++) {
+            if (stepNo(steps.getItems().get(i)) == number) {
+                steps.getSelectionModel().select(i);
+                steps.scrollTo(i);
+                break;
+            }
+        }
     }
 
     private static int stepNo(String line) {
@@ -990,8 +1073,7 @@ final class CeremonyView implements MainWindow.View, GuiConsole.Screen {
 
     @Override
     public void askPin(String prompt, CompletableFuture<char[]> answer) {
-        Label l = new Label(prompt);
-        l.setWrapText(true);
+        Label l = Fit.wrap(new Label(prompt));
         l.setId("prompt-text");
         PasswordField pin = new PasswordField();
         pin.setId("prompt-pin");
@@ -1018,8 +1100,7 @@ final class CeremonyView implements MainWindow.View, GuiConsole.Screen {
 
     /** A first PIN (the card's transport or security officer PIN) and a new PIN typed twice. */
     private void askTwoPins(String prompt, String firstPin, CompletableFuture<CeremonyConsole.EnrolmentPins> answer) {
-        Label l = new Label(prompt);
-        l.setWrapText(true);
+        Label l = Fit.wrap(new Label(prompt));
         l.setId("enrol-text");
         PasswordField transport = new PasswordField();
         transport.setId("enrol-transport");
@@ -1030,7 +1111,7 @@ final class CeremonyView implements MainWindow.View, GuiConsole.Screen {
         PasswordField again = new PasswordField();
         again.setId("enrol-repeat");
         again.setPromptText(i18n.t("enrol.repeat"));
-        Label error = new Label();
+        Label error = Fit.wrap(new Label());
         error.setId("enrol-error");
         error.getStyleClass().add("danger");
         Button ok = MainWindow.button(i18n.t("prompt.ok"), "enrol-ok", () -> {
@@ -1041,6 +1122,7 @@ final class CeremonyView implements MainWindow.View, GuiConsole.Screen {
                 error.setText(i18n.t("enrol.mismatch"));
                 fresh.clear();
                 again.clear();
+                fresh.requestFocus();
                 return;
             }
             char[] t = take(transport);
@@ -1074,32 +1156,55 @@ final class CeremonyView implements MainWindow.View, GuiConsole.Screen {
     public void showComponent(CeremonyConsole.ComponentDelivery d, char[] groups, CompletableFuture<Boolean> done) {
         Label l = new Label(i18n.t("component.for", d.index(), d.count(), d.keyId(), d.holder(), d.componentKcv(), d.combinedKcv()));
         l.setWrapText(true);
+        l.setMinHeight(Region.USE_PREF_SIZE);
         l.setId("component-for");
-        Label value = new Label(i18n.t("component.hidden"));
-        value.setId("component-value");
-        value.getStyleClass().add("monospace");
+        ComponentReveal value = new ComponentReveal(d.value().length * 2);
+        // the holder confirms first; the reveal is a button of its own, never the default one, and Enter never fires it
+        CheckBox holder = new CheckBox(i18n.t("component.confirm", d.holder()));
+        holder.setId("component-holder");
+        holder.setWrapText(true);
+        holder.setMinHeight(Region.USE_PREF_SIZE);
         Button reveal = new Button(i18n.t("component.reveal"));
         reveal.setId("component-reveal");
         reveal.setMnemonicParsing(true);
+        reveal.setDefaultButton(false);
+        reveal.disableProperty().bind(holder.selectedProperty().not());
+        javafx.event.EventHandler<javafx.scene.input.KeyEvent> noEnter = e -> {
+            if (e.getCode() == KeyCode.ENTER) {
+                e.consume();
+            }
+        };
+        holder.addEventFilter(javafx.scene.input.KeyEvent.ANY, noEnter);
+        reveal.addEventFilter(javafx.scene.input.KeyEvent.ANY, noEnter);
         // shown once: the button goes away after use
         reveal.setOnAction(e -> {
-            value.setText(new String(groups));
+            value.reveal(groups);
+            reveal.disableProperty().unbind();
             reveal.setDisable(true);
+            holder.setDisable(true);
         });
         Button finished = MainWindow.button(i18n.t("component.done"), "component-done", () -> {
-            value.setText("");
+            value.hide();
             interaction.getChildren().clear();
             done.complete(true);
         });
-        finished.setDefaultButton(true);
-        interaction.getChildren().setAll(l, value, new HBox(8, reveal, finished));
-        reveal.requestFocus();
+        finished.setMnemonicParsing(true);
+        finished.setDefaultButton(false);
+        interaction.getChildren().setAll(l, holder, value.node(), new HBox(8, reveal, finished));
+        revealing = value;
+        holder.requestFocus();
+    }
+
+    private ComponentReveal revealing;
+
+    /** The component panel shown last (tests). */
+    ComponentReveal componentReveal() {
+        return revealing;
     }
 
     @Override
     public void askComponent(CeremonyConsole.ComponentRequest r, CompletableFuture<char[]> answer) {
-        Label l = new Label(i18n.t("component.type", r.index(), r.count(), r.keyId(), r.expectedKcv(), r.attempt()));
-        l.setWrapText(true);
+        Label l = Fit.wrap(new Label(i18n.t("component.type", r.index(), r.count(), r.keyId(), r.expectedKcv(), r.attempt())));
         l.setId("component-prompt");
         PasswordField in = new PasswordField();
         in.setId("component-input");
@@ -1110,20 +1215,6 @@ final class CeremonyView implements MainWindow.View, GuiConsole.Screen {
         ok.setDefaultButton(true);
         interaction.getChildren().setAll(l, in, ok);
         in.requestFocus();
-    }
-
-    /** List cells that wrap long lines instead of cutting them. */
-    private static ListCell<String> wrapping(ListView<String> list) {
-        ListCell<String> cell = new ListCell<>() {
-            @Override
-            protected void updateItem(String item, boolean empty) {
-                super.updateItem(item, empty);
-                setText(empty ? null : item);
-            }
-        };
-        cell.setWrapText(true);
-        cell.prefWidthProperty().bind(list.widthProperty().subtract(24));
-        return cell;
     }
 
     /** The characters of a password field, copied into a char[] the engine wipes; the field is cleared. */

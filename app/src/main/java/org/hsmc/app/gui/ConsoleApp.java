@@ -39,12 +39,28 @@ public final class ConsoleApp extends Application {
 
     /** The theme, the window's scene and its style sheet (tests use this too). */
     static void show(Stage stage, MainWindow window) {
+        // the size the screens are made for, but never more than the screen has (a 1024 x 768 display gets all of it)
+        javafx.geometry.Rectangle2D screen = javafx.stage.Screen.getPrimary().getVisualBounds();
+        show(stage, window, Math.min(PREFERRED_WIDTH, screen.getWidth()), Math.min(PREFERRED_HEIGHT, screen.getHeight()));
+    }
+
+    static final double PREFERRED_WIDTH = 1180;
+    static final double PREFERRED_HEIGHT = 780;
+
+    /** The window at {@code width} x {@code height} (tests use 1024 x 768, the smallest screen the console supports). */
+    static void show(Stage stage, MainWindow window, double width, double height) {
         Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
-        Scene scene = new Scene(window.root(), 1180, 780);
+        Scene scene = new Scene(window.root(), width, height);
         scene.getStylesheets().add(ConsoleApp.class.getResource("console.css").toExternalForm());
         stage.setTitle(window.i18n().t("app.title"));
         stage.setScene(scene);
         window.installAccelerators(scene);
+        // a change made from the command line while the window was in the background shows when it comes back
+        stage.focusedProperty().addListener((o, was, now) -> {
+            if (now) {
+                window.refreshStatus();
+            }
+        });
         stage.show();
     }
 

@@ -64,7 +64,27 @@ public final class ConsoleSession implements AutoCloseable {
     }
 
     /** The admin cards' quorum as the store has it: M of N, the rule for {@code operation}, and the holders of the cards. */
-    public record QuorumRule(int threshold, int cards, String policy, List<String> holders) {
+    public record QuorumRule(int threshold, int cards, String policy, List<Holder> holders) {
+    }
+
+    /** A holder of an admin card: name, role (its stored name), and the card's label. */
+    public record Holder(String name, String role, String card) {
+    }
+
+    /** Who holds each enrolled card, by the card's token label (for "card — holder" in the card pickers). Read only. */
+    public java.util.Map<String, String> cardHolders() {
+        return store().read(c -> {
+            java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+            try (var ps = c.prepareStatement("SELECT k.token_label, p.name FROM card k JOIN custodian p ON p.id = k.custodian_id"
+                    + " WHERE k.revoked_at IS NULL ORDER BY k.token_label")) {
+                try (var rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1), rs.getString(2));
+                    }
+                }
+            }
+            return out;
+        });
     }
 
     /** The quorum that a run of {@code operation} will need; empty before the initialize ceremony. Read only. */
@@ -96,13 +116,13 @@ public final class ConsoleSession implements AutoCloseable {
             }
             String policy = (rule == null ? org.hsmc.ceremony.custody.QuorumPolicy.DEFAULT
                     : org.hsmc.ceremony.custody.QuorumPolicy.parse(rule)).text();
-            List<String> holders = new java.util.ArrayList<>();
+            List<Holder> holders = new java.util.ArrayList<>();
             try (var ps = c.prepareStatement("SELECT p.name, p.role, k.token_label FROM share s JOIN card k ON k.serial = s.card_serial"
                     + " JOIN custodian p ON p.id = k.custodian_id WHERE s.card_set_id = ? ORDER BY s.share_index")) {
                 ps.setString(1, setId);
                 try (var rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        holders.add(rs.getString(1) + " (" + rs.getString(2) + ", " + rs.getString(3) + ")");
+                        holders.add(new Holder(rs.getString(1), rs.getString(2), rs.getString(3)));
                     }
                 }
             }

@@ -13,6 +13,7 @@ import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import org.hsmc.ceremony.keys.InventoryFilter;
 import org.hsmc.ceremony.keys.KeyRecords;
@@ -60,6 +61,24 @@ final class DashboardView implements MainWindow.View {
         String all = i18n.t("dashboard.all");
         purpose.getItems().setAll(all, "DEK", "KEK", "MAC");
         status.getItems().setAll(all, "ACTIVE", "REVOKED");
+        status.setConverter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(String v) {
+                return v == null || v.equals(all) ? v : Words.keyStatus(i18n, v);
+            }
+
+            @Override
+            public String fromString(String v) {
+                return v;
+            }
+        });
+        status.setCellFactory(l -> new javafx.scene.control.ListCell<>() {
+            @Override
+            protected void updateItem(String v, boolean empty) {
+                super.updateItem(v, empty);
+                setText(empty ? null : status.getConverter().toString(v));
+            }
+        });
         purpose.setValue(all);
         status.setValue(all);
         zone.setValue(all);
@@ -70,9 +89,9 @@ final class DashboardView implements MainWindow.View {
                 column("dashboard.col.key", WorkingKey::id, 220),
                 column("dashboard.col.algorithm", WorkingKey::algorithm, 80),
                 column("dashboard.col.kcv", WorkingKey::kcv, 100),
-                column("dashboard.col.valid_from", k -> k.validFrom().toString(), 170),
-                column("dashboard.col.valid_until", k -> k.validUntil().toString(), 170),
-                column("dashboard.col.status", k -> k.status() + (k.supersededBy() != null ? " *" : ""), 90),
+                column("dashboard.col.valid_from", k -> when(k.validFrom()), 120),
+                column("dashboard.col.valid_until", k -> when(k.validUntil()), 120),
+                column("dashboard.col.status", this::statusText, 90),
                 column("dashboard.col.run", k -> k.runId().substring(0, Math.min(8, k.runId().length())), 90)));
         table.setItems(filtered);
         table.setRowFactory(t -> new TableRow<>() {
@@ -89,8 +108,16 @@ final class DashboardView implements MainWindow.View {
                 }
             }
         });
-        HBox filters = new HBox(10, new Label(i18n.t("dashboard.zone")), zone, new Label(i18n.t("dashboard.purpose")), purpose,
-                new Label(i18n.t("dashboard.status")), status, count);
+        HBox filters = new HBox(10, Fit.whole(new Label(i18n.t("dashboard.zone"))), zone, Fit.whole(new Label(i18n.t("dashboard.purpose"))),
+                purpose, Fit.whole(new Label(i18n.t("dashboard.status"))), status);
+        filters.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        for (ComboBox<String> c : List.of(zone, purpose, status)) {
+            c.setMinWidth(Region.USE_PREF_SIZE);
+        }
+        Fit.wrap(count);
+        Fit.wrappingCells(zones, x -> x);
+        Fit.wrappingCells(runs, x -> x);
+        Fit.fill(table);
         zones.setId("zones");
         runs.setId("recent-runs");
         zones.setPrefHeight(140);
@@ -102,7 +129,7 @@ final class DashboardView implements MainWindow.View {
         VBox.setVgrow(table, Priority.ALWAYS);
         Label h = new Label(i18n.t("dashboard.heading"));
         h.getStyleClass().add("title-3");
-        box.getChildren().addAll(h, filters, table, new HBox(12, z, r));
+        box.getChildren().addAll(h, filters, count, table, new HBox(12, z, r));
     }
 
     private TableColumn<WorkingKey, String> column(String key, Function<WorkingKey, String> value, double width) {
@@ -110,6 +137,39 @@ final class DashboardView implements MainWindow.View {
         c.setCellValueFactory(cd -> new ReadOnlyStringWrapper(value.apply(cd.getValue())));
         c.setPrefWidth(width);
         return c;
+    }
+
+    /** A validity bound as a person reads it: the day, and the time (UTC) only when it is not midnight. */
+    static String when(Instant t) {
+        String s = t.toString();
+        return s.endsWith("T00:00:00Z") ? s.substring(0, 10) : s.substring(0, Math.min(16, s.length())).replace('T', ' ') + " UTC";
+    }
+
+    /** Each column at least as wide as its header and its widest cell (the key ids measured on the rows shown). */
+    private void fitColumns(List<WorkingKey> keys) {
+        // one pass, no text made per key (100,000 keys are shown on the UI thread)
+        String longestId = "";
+        boolean fromTimes = false;
+        boolean untilTimes = false;
+        java.util.Set<String> algorithms = new java.util.HashSet<>();
+        java.util.Set<String> statuses = new java.util.HashSet<>();
+        for (WorkingKey k : keys) {
+            if (k.id().length() > longestId.length()) {
+                longestId = k.id();
+            }
+            fromTimes |= k.validFrom().getEpochSecond() % 86_400 != 0;
+            untilTimes |= k.validUntil().getEpochSecond() % 86_400 != 0;
+            algorithms.add(k.algorithm());
+            statuses.add(k.status());
+        }
+        var cols = table.getColumns();
+        Fit.atLeast(cols.get(0), List.of(longestId));
+        Fit.atLeast(cols.get(1), List.copyOf(algorithms));
+        Fit.atLeast(cols.get(2), List.of("DDDDDDDDDD"));
+        Fit.atLeast(cols.get(3), List.of(fromTimes ? "2000-00-00 00:00 UTC" : "2000-00-00"));
+        Fit.atLeast(cols.get(4), List.of(untilTimes ? "2000-00-00 00:00 UTC" : "2000-00-00"));
+        Fit.atLeast(cols.get(5), statuses.stream().map(st -> Words.keyStatus(i18n, st) + " *").toList());
+        Fit.atLeast(cols.get(6), List.of("DDDDDDDD"));
     }
 
     boolean dueSoon(WorkingKey k) {
@@ -153,9 +213,16 @@ final class DashboardView implements MainWindow.View {
         zone.getItems().setAll(all);
         d.zones().forEach(z -> zone.getItems().add(z.id()));
         zone.setValue(zone.getItems().contains(selected) ? selected : all);
-        zones.getItems().setAll(d.zones().stream().map(z -> z.id() + "  " + z.name() + "  " + z.status()).toList());
-        runs.getItems().setAll(d.runs().stream().map(r -> r.type() + "  " + r.state() + "  " + r.title()).toList());
+        zones.getItems().setAll(d.zones().stream().map(z -> z.id() + "  " + z.name() + "  " + Words.keyStatus(i18n, z.status())).toList());
+        runs.getItems().setAll(d.runs().stream().map(r -> Words.type(i18n, r.type()) + " — " + Words.runState(i18n, r.state())
+                + ": " + r.title()).toList());
+        fitColumns(d.keys());
         applyFilter();
+    }
+
+    /** A key's status as a word of the screen's language ({@code *}: a newer version exists). */
+    String statusText(WorkingKey k) {
+        return Words.keyStatus(i18n, k.status()) + (k.supersededBy() != null ? " *" : "");
     }
 
     private void applyFilter() {

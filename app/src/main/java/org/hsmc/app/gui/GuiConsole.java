@@ -55,7 +55,8 @@ final class GuiConsole implements CeremonyConsole {
     }
 
     /** What the quorum panel shows. */
-    record QuorumView(String operation, int required, int have, String policy, List<String> approvals, List<String> cards) {
+    record QuorumView(String operation, int required, int have, String policy, List<String> approvals, List<String> cards,
+                      java.util.Map<String, String> holders, List<String> mayApprove) {
     }
 
     /** A card label chosen on the screen and the PIN typed. */
@@ -90,8 +91,15 @@ final class GuiConsole implements CeremonyConsole {
     @Override
     public Optional<CardAndPin> nextCard(QuorumSession quorum) {
         List<String> approvals = quorum.approvals().stream().map(a -> a.holder().name() + " (" + a.serial() + ")").toList();
+        // who may still approve: the holders of the quorum's cards whose role the rule allows, less those who already have
+        java.util.Set<String> done = new java.util.HashSet<>();
+        quorum.approvals().forEach(a -> done.add(a.holder().name()));
+        List<String> may = session.quorumRule(quorum.operation()).map(r -> r.holders().stream()
+                .filter(h -> quorum.policy().allowedRoles().stream().anyMatch(role -> role.name().equals(h.role())))
+                .filter(h -> !done.contains(h.name()))
+                .map(h -> i18n.t("quorum.holder", h.name(), Words.role(i18n, h.role()), h.card())).toList()).orElse(List.of());
         QuorumView view = new QuorumView(quorum.operation(), quorum.required(), quorum.approvals().size(), quorum.policy().text(),
-                approvals, session.cardLabels());
+                approvals, session.cardLabels(), session.cardHolders(), may);
         Optional<LabelAndPin> chosen = this.<Optional<LabelAndPin>>ask(f -> screen.askCard(view, f));
         return chosen.map(c -> new CardAndPin(session.card(c.label()), c.pin()));
     }

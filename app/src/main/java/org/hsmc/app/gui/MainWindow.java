@@ -34,6 +34,7 @@ public final class MainWindow {
     private final BorderPane root = new BorderPane();
     private final Label badge = new Label();
     private final Label status = new Label();
+    private final Label rehearsal = new Label();
     private final ToggleGroup nav = new ToggleGroup();
     private ConsoleSession session;
     private StartView startView;
@@ -49,11 +50,20 @@ public final class MainWindow {
         badge.setId("audit-badge");
         badge.getStyleClass().add("badge");
         status.setId("status-line");
+        status.setWrapText(true);
+        status.setMinHeight(Region.USE_PREF_SIZE);
         Label title = new Label(i18n.t("app.title"));
         title.getStyleClass().add("app-title");
+        title.setMinWidth(Region.USE_PREF_SIZE);
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox top = new HBox(12, title, spacer, badge);
+        rehearsal.setId("rehearsal-banner");
+        rehearsal.getStyleClass().add("rehearsal-banner");
+        rehearsal.setVisible(false);
+        rehearsal.setManaged(false);
+        rehearsal.setMinWidth(Region.USE_PREF_SIZE);
+        badge.setMinWidth(Region.USE_PREF_SIZE);
+        HBox top = new HBox(12, title, rehearsal, spacer, badge);
         top.setAlignment(Pos.CENTER_LEFT);
         top.setPadding(new Insets(10, 16, 10, 16));
         top.getStyleClass().add("top-bar");
@@ -134,6 +144,11 @@ public final class MainWindow {
             startView = new StartView(this);
             ((ToggleButton) nav.getToggles().getFirst()).setSelected(true);
             show(startView);
+            if (s.formsToRehearsalFolder()) {
+                rehearsal.setText(i18n.t("rehearsal.banner"));
+                rehearsal.setVisible(true);
+                rehearsal.setManaged(true);
+            }
             refreshBadge();
             status(i18n.t("start.ready", s.home()));
         }, e -> {
@@ -215,6 +230,25 @@ public final class MainWindow {
             ceremonyView = new CeremonyView(this);
         }
         return ceremonyView;
+    }
+
+    /**
+     * After a run, and when the window gets the focus back (a change may have been made from the command line): the
+     * badge is verified again and the screen shown reloads its data; a ceremony screen keeps what it shows.
+     */
+    void refreshStatus() {
+        if (session == null) {
+            return;
+        }
+        refreshBadge();
+        if (current != null && current != ceremonyView) {
+            current.refresh();
+        }
+    }
+
+    /** The rehearsal banner's text, empty at a real site (tests). */
+    String rehearsalBanner() {
+        return rehearsal.isVisible() ? rehearsal.getText() : "";
     }
 
     /** Verifies the audit log in the background and shows the result on the badge. */

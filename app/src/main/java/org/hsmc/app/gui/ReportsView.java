@@ -89,8 +89,8 @@ final class ReportsView implements MainWindow.View {
             changed();
         });
         run.setId("report-run");
-        run.setConverter(converter(r -> r.id().substring(0, Math.min(8, r.id().length())) + "  " + r.type() + "  " + r.state()
-                + "  " + r.title()));
+        run.setConverter(converter(r -> r.id().substring(0, Math.min(8, r.id().length())) + "  " + Words.type(i18n, r.type()) + " — "
+                + Words.runState(i18n, r.state()) + ": " + r.title()));
         run.setCellFactory(l -> new ListCell<>() {
             @Override
             protected void updateItem(RunRecord r, boolean empty) {
@@ -118,7 +118,7 @@ final class ReportsView implements MainWindow.View {
         path.setOnAction(e -> saveTo(pathOrNull()));
         path.setPromptText(i18n.t("reports.path_prompt"));
         status.setId("report-status");
-        status.setWrapText(true);
+        Fit.wrap(status);
         pages.setId("report-pages");
         pages.setAlignment(Pos.TOP_CENTER);
         pages.setPadding(new Insets(10));
@@ -308,7 +308,7 @@ final class ReportsView implements MainWindow.View {
         print.setDisable(false);
         save.setDisable(false);
         status.getStyleClass().setAll("label");
-        status.setText(i18n.t("reports.ready", report.pages(), report.sha256())
+        status.setText(i18n.t("reports.ready", report.pages(), Fit.grouped(report.sha256()))
                 + (report.pages() > PREVIEW_PAGES ? "  " + i18n.t("reports.preview_limited", PREVIEW_PAGES) : ""));
         String current = path.getText() == null ? "" : path.getText().strip();
         if (current.isEmpty() || current.startsWith(w.session().home().resolve("reports").toString())) {
@@ -351,7 +351,7 @@ final class ReportsView implements MainWindow.View {
         boolean companion = kind.getValue() == Kind.CEREMONY;
         w.tasks().run(() -> ReportFiles.write(r, file, companion), written -> {
             status.getStyleClass().setAll("label", "success");
-            status.setText(i18n.t("reports.saved", String.join(", ", written.stream().map(Path::toString).toList()), r.sha256()));
+            status.setText(i18n.t("reports.saved", String.join(", ", written.stream().map(Path::toString).toList()), Fit.grouped(r.sha256())));
             w.status(i18n.t("reports.saved_short", file));
         }, e -> {
             status.getStyleClass().setAll("label", "danger");

@@ -29,6 +29,7 @@ final class StartView implements MainWindow.View {
     private final VBox interrupted = new VBox(8);
     private final GridPane facts = new GridPane();
     private final Label cards = new Label();
+    private final Label next = new Label();
 
     StartView(MainWindow w) {
         this.w = w;
@@ -39,10 +40,13 @@ final class StartView implements MainWindow.View {
         facts.setVgap(6);
         facts.setId("hsm-facts");
         cards.setId("cards-present");
-        cards.setWrapText(true);
+        Fit.wrap(cards);
+        next.setId("start-next");
+        next.getStyleClass().add("title-4");
+        Fit.wrap(next);
         Label h = new Label(i18n.t("start.heading"));
         h.getStyleClass().add("title-3");
-        box.getChildren().addAll(interrupted, h, facts, new Label(i18n.t("start.cards")), cards);
+        box.getChildren().addAll(interrupted, next, h, facts, new Label(i18n.t("start.cards")), cards);
     }
 
     @Override
@@ -51,7 +55,7 @@ final class StartView implements MainWindow.View {
     }
 
     record Facts(String site, String module, TokenDescription token, boolean loggedIn, Capabilities caps, List<String> cards,
-                 String lmk, long keys, List<RunRecord> interrupted, List<String> missing) {
+                 String lmk, long keys, List<RunRecord> interrupted, boolean initialised, long zones, List<String> missing) {
     }
 
     @Override
@@ -70,12 +74,46 @@ final class StartView implements MainWindow.View {
                     hsm.isLoggedIn(), hsm.capabilities(), s.cardLabels(),
                     s.store().read(KeyRecords::activeMasterKey).map(k -> k.label() + "  KCV " + k.kcv()).orElse(i18n.t("start.none")),
                     s.store().read(KeyRecords::countWorkingKeys),
-                    new RunJournal(s.store(), s.audit(), s.clock()).interrupted(),
+                    unresolved(new RunJournal(s.store(), s.audit(), s.clock())),
+                    s.quorumRule("initialize").isPresent() || s.store().read(KeyRecords::activeMasterKey).isPresent(),
+                    s.store().read(KeyRecords::zones).size(),
                     hsm.missingForHsm()); // mechanisms, and the RFC 5649 wrap judged by what the token does (ADR 13)
         }, this::show, e -> w.status(MainWindow.message(e)));
     }
 
+    /** Runs that need a decision: the interrupted ones, and the failed ones (each can be resumed or aborted). */
+    static List<RunRecord> unresolved(RunJournal journal) {
+        List<RunRecord> out = new ArrayList<>(journal.interrupted());
+        for (RunRecord r : journal.recent(50)) {
+            if (r.state() == org.hsmc.ceremony.run.RunState.FAILED && out.stream().noneMatch(x -> x.id().equals(r.id()))) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /** What to do next, in the order a new console is brought up. */
+    private String nextStep(Facts f) {
+        if (!f.interrupted().isEmpty()) {
+            return i18n.t("start.next.resolve");
+        }
+        if (!f.initialised()) {
+            return i18n.t("start.next", Words.type(i18n, "initialize"));
+        }
+        if (f.lmk().equals(i18n.t("start.none"))) {
+            return i18n.t("start.next", Words.type(i18n, "generate-master-key"));
+        }
+        if (f.zones() == 0) {
+            return i18n.t("start.next", Words.type(i18n, "generate-zone-master-key"));
+        }
+        if (f.keys() == 0) {
+            return i18n.t("start.next", Words.type(i18n, "generate-working-keys"));
+        }
+        return i18n.t("start.next.running");
+    }
+
     private void show(Facts f) {
+        next.setText(nextStep(f));
         facts.getChildren().clear();
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {i18n.t("start.site"), f.site()});
@@ -91,14 +129,16 @@ final class StartView implements MainWindow.View {
         for (int i = 0; i < rows.size(); i++) {
             Label k = new Label(rows.get(i)[0]);
             k.getStyleClass().add("text-muted");
-            Label v = new Label(rows.get(i)[1]);
+            String value = rows.get(i)[1];
+            // a short value keeps its width; a long one wraps
+            Label v = value.length() < 40 ? Fit.whole(new Label(value)) : Fit.wrap(new Label(value));
             v.setId("fact-" + i);
             facts.addRow(i, k, v);
         }
         cards.setText(f.cards().isEmpty() ? i18n.t("start.no_cards") : String.join(",  ", f.cards()));
         interrupted.getChildren().clear();
         if (!f.interrupted().isEmpty()) {
-            Label h = new Label(i18n.t("start.interrupted", f.interrupted().size()));
+            Label h = Fit.wrap(new Label(i18n.t("start.interrupted", f.interrupted().size())));
             h.getStyleClass().addAll("title-3", "danger");
             interrupted.getChildren().add(h);
             for (RunRecord r : f.interrupted()) {
@@ -110,12 +150,16 @@ final class StartView implements MainWindow.View {
                     w.showCeremonies();
                     w.ceremonyView().abort(r);
                 });
-                HBox line = new HBox(10, new Label(r.type() + "  " + r.state() + "  " + r.title() + "  (" + r.startedAt() + ")"),
-                        resume, abort);
+                Label what = Fit.wrap(new Label(i18n.t("start.run_line", Words.type(i18n, r.type()), Words.runState(i18n, r.state()),
+                        r.title(), r.startedAt())));
+                what.setId("unresolved-" + r.id());
+                Label why = Fit.wrap(new Label(r.failure() == null ? "" : Words.failure(i18n, r.failure())));
+                why.getStyleClass().add("text-muted");
+                HBox.setHgrow(what, javafx.scene.layout.Priority.ALWAYS);
+                HBox line = new HBox(10, new VBox(2, what, why), resume, abort);
                 interrupted.getChildren().add(line);
             }
-            Label how = new Label(i18n.t("start.interrupted_how"));
-            how.setWrapText(true);
+            Label how = Fit.wrap(new Label(i18n.t("start.interrupted_how")));
             how.getStyleClass().add("text-muted");
             interrupted.getChildren().add(how);
             Node first = focusTarget();

@@ -67,4 +67,40 @@ class I18nConsistencyTest {
         assertThat(new I18n(java.util.Locale.ENGLISH).t("quorum.heading", "x", 1, 3)).isEqualTo("Quorum for x: 1 of 3 cards");
         assertThat(zh.t("quorum.heading", "x", 1, 3)).isEqualTo("x 的法定人数：1 / 3 张卡");
     }
+
+    /** Every name the domain gives the window (roles, states, refusal kinds, types, outcomes) has a word in both languages. */
+    @Test
+    void everyDomainNameHasAWordInBothLanguages() {
+        for (java.util.Locale locale : java.util.List.of(java.util.Locale.ENGLISH, java.util.Locale.SIMPLIFIED_CHINESE)) {
+            I18n i18n = new I18n(locale);
+            java.util.Map<String, String> words = new java.util.LinkedHashMap<>();
+            for (var r : org.hsmc.ceremony.custody.Role.values()) {
+                words.put(r.name(), Words.role(i18n, r));
+            }
+            for (var s : org.hsmc.ceremony.run.RunState.values()) {
+                words.put(s.name(), Words.runState(i18n, s));
+            }
+            for (var s : org.hsmc.ceremony.run.StepRecord.State.values()) {
+                words.put(s.name(), Words.stepState(i18n, s));
+            }
+            for (var k : org.hsmc.ceremony.custody.QuorumRefusal.Kind.values()) {
+                words.put(k.name(), Words.refusal(i18n, k));
+            }
+            for (var t : org.hsmc.ceremony.script.CeremonyType.values()) {
+                words.put(t.name(), Words.type(i18n, t));
+            }
+            for (var o : org.hsmc.ceremony.audit.Outcome.values()) {
+                words.put(o.name(), Words.outcome(i18n, o.name()));
+            }
+            for (String status : java.util.List.of("ACTIVE", "PENDING", "RETIRED", "REVOKED", "ABORTED", "DESTROYED")) {
+                words.put(status, Words.keyStatus(i18n, status));
+            }
+            words.forEach((name, word) -> {
+                assertThat(word).as("%s in %s", name, locale).doesNotStartWith("!").isNotEqualTo(name).doesNotContain("_");
+                if (locale.getLanguage().equals("zh")) {
+                    assertThat(word).as("%s in Chinese", name).containsPattern("\\p{IsHan}");
+                }
+            });
+        }
+    }
 }

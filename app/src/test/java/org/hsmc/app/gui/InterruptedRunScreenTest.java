@@ -120,7 +120,7 @@ class InterruptedRunScreenTest {
                 robot.interact(() -> f.setText(pin));
                 robot.clickOn("#prompt-ok");
             } else {
-                Thread.sleep(40);
+                Waits.untilPromptOrEnd(robot);
             }
         }
         throw new AssertionError("the run did not end in time");
@@ -130,7 +130,7 @@ class InterruptedRunScreenTest {
     void interruptedRunsAreShownFirstAndCanBeResumedOrAborted(FxRobot robot) throws Exception {
         await(() -> robot.lookup("#resume-" + lmkRun).tryQuery().isPresent());
         var box = robot.lookup("#interrupted-runs").queryAs(javafx.scene.layout.VBox.class);
-        assertThat(((Label) box.getChildren().getFirst()).getText()).startsWith("2 interrupted ceremony(ies)");
+        assertThat(((Label) box.getChildren().getFirst()).getText()).startsWith("2 ceremony run(s) interrupted or failed");
         // first on the screen, and the first Resume has the focus
         assertThat(box.getParent().getChildrenUnmodifiable().getFirst()).isSameAs(box);
         assertThat(robot.listWindows().getFirst().getScene().getFocusOwner().getId()).startsWith("resume-");
@@ -139,13 +139,13 @@ class InterruptedRunScreenTest {
         robot.clickOn("#resume-" + lmkRun);
         List<String> pins = List.of("alice-1111", "bob-2222", "carol-3333");
         List<String> cards = List.of("demo-card-1", "demo-card-2", "demo-card-3");
-        assertThat(quorumAndSteps(robot, cards, pins)).startsWith("Ceremony COMPLETED");
+        assertThat(quorumAndSteps(robot, cards, pins)).startsWith("Ceremony completed");
 
         robot.clickOn("#nav-start");
         await(() -> robot.lookup("#abort-" + zmkRun).tryQuery().isPresent());
         assertThat(robot.lookup("#resume-" + lmkRun).tryQuery()).isEmpty();
         robot.clickOn("#abort-" + zmkRun);
-        assertThat(quorumAndSteps(robot, cards, pins)).startsWith("Ceremony ABORTED");
+        assertThat(quorumAndSteps(robot, cards, pins)).startsWith("Ceremony aborted");
 
         robot.clickOn("#nav-start");
         await(() -> robot.lookup("#hsm-facts").tryQuery().isPresent() && robot.lookup("#interrupted-runs").queryAs(

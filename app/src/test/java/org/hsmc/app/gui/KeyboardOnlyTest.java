@@ -98,7 +98,7 @@ class KeyboardOnlyTest {
             for (int i = 0; i < Integer.parseInt(c[0]); i++) {
                 key(robot, KeyCode.DOWN);
             }
-            assertThat(robot.lookup("#quorum-card").queryComboBox().getValue()).isEqualTo("demo-card-" + c[0]);
+            assertThat(robot.lookup("#quorum-card").queryComboBox().getValue()).as("cards %s, focus on %s", robot.lookup("#quorum-card").queryComboBox().getItems(), focusedId(robot)).isEqualTo("demo-card-" + c[0]);
             key(robot, KeyCode.TAB);
             assertThat(focusedId(robot)).isEqualTo("quorum-pin");
             robot.write(c[1]);
@@ -116,11 +116,11 @@ class KeyboardOnlyTest {
                 robot.write(Map.of("2", "bob-2222", "3", "carol-3333", "4", "dave-4444").get(card));
                 key(robot, KeyCode.ENTER);
             } else {
-                Thread.sleep(50);
+                Waits.untilPromptOrEnd(robot);
                 WaitForAsyncUtils.waitForFxEvents();
             }
         }
-        assertThat(robot.lookup("#ceremony-result").queryAs(Label.class).getText()).startsWith("Ceremony COMPLETED");
+        assertThat(robot.lookup("#ceremony-result").queryAs(Label.class).getText()).startsWith("Ceremony completed");
         String runId = window.ceremonyView().lastRunId();
 
         key(robot, KeyCode.CONTROL, KeyCode.DIGIT5);

@@ -91,32 +91,49 @@ class QuorumRefusalScreenTest {
 
         present(robot, "demo-card-2", "wrong-1");
         await(() -> refusals(robot).size() == 1);
-        assertThat(refusals(robot).getLast()).contains("REFUSED (WRONG_PIN)").contains("Bob").contains("(2 tries left)");
+        assertThat(refusals(robot).getLast()).contains("Refused: Wrong PIN.").contains("Bob").contains("(2 tries left)");
         present(robot, "demo-card-2", "wrong-2");
         await(() -> refusals(robot).size() == 2);
         assertThat(refusals(robot).getLast()).contains("(1 try left)").contains("1 try is left");
         present(robot, "demo-card-2", "wrong-3");
         await(() -> refusals(robot).size() == 3);
-        assertThat(refusals(robot).getLast()).contains("REFUSED (LOCKED_CARD)").contains("locked after 3 wrong PINs");
+        assertThat(refusals(robot).getLast()).contains("Refused: Card locked.").contains("locked after 3 wrong PINs");
         present(robot, "demo-card-2", "bob-2222");
         await(() -> refusals(robot).size() == 4);
-        assertThat(refusals(robot).getLast()).contains("REFUSED (LOCKED_CARD)");
+        assertThat(refusals(robot).getLast()).contains("Refused: Card locked.");
 
         present(robot, "demo-card-spare", "spare-1234");
         await(() -> refusals(robot).size() == 5);
-        assertThat(refusals(robot).getLast()).contains("REFUSED (UNKNOWN_CARD)").contains("is not enrolled at this console");
+        assertThat(refusals(robot).getLast()).contains("Refused: Card not known to this console.").contains("is not enrolled at this console");
 
         present(robot, "demo-card-1", "alice-1111");
         await(() -> robot.lookup("#quorum-progress").tryQuery().isPresent()
                 && robot.lookup("#quorum-progress").queryAs(Label.class).getText().contains("1 of 3"));
         assertThat(robot.lookup("#quorum-approvals").queryAs(Label.class).getText()).contains("Alice");
+        // the rule and who may still approve, in words; the cards offered as "card — holder"; approvals apart from the steps
+        assertThat(robot.lookup("#quorum-policy").queryAs(Label.class).getText()).doesNotContain("SECURITY_OFFICER", "roles=")
+                .contains("key custodian");
+        assertThat(robot.lookup("#quorum-may-approve").queryAs(Label.class).getText()).contains("Bob", "Carol").doesNotContain("Alice");
+        ComboBox<String> picker = robot.lookup("#quorum-card").queryComboBox();
+        assertThat(picker.getConverter().toString("demo-card-3")).isEqualTo("demo-card-3 — Carol");
+        assertThat(robot.lookup("#approvals").queryListView().getItems()).hasSize(1);
+        assertThat(robot.lookup("#steps").queryListView().getItems()).noneMatch(s -> s.toString().contains("accepted"));
         present(robot, "demo-card-1", "alice-1111");
         await(() -> refusals(robot).size() == 6);
-        assertThat(refusals(robot).getLast()).contains("REFUSED (SAME_CARD_TWICE)");
+        assertThat(refusals(robot).getLast()).contains("Refused: Same card twice.");
 
         await(() -> robot.lookup("#quorum-stop").tryQuery().isPresent());
+        // stopping is asked once more: "No" goes back to the quorum, "Yes" stops it
         robot.clickOn("#quorum-stop");
-        await(() -> robot.lookup("#ceremony-result").queryAs(Label.class).getText().startsWith("Ceremony ABORTED"));
+        await(() -> robot.lookup("#quorum-stop-question").tryQuery().isPresent());
+        assertThat(robot.lookup("#ceremony-result").queryAs(Label.class).getText()).doesNotStartWith("Ceremony aborted");
+        robot.clickOn("#quorum-stop-no");
+        await(() -> robot.lookup("#quorum-stop-question").tryQuery().isEmpty());
+        assertThat(robot.lookup("#quorum-card").tryQuery()).isPresent();
+        robot.clickOn("#quorum-stop");
+        await(() -> robot.lookup("#quorum-stop-yes").tryQuery().isPresent());
+        robot.clickOn("#quorum-stop-yes");
+        await(() -> robot.lookup("#ceremony-result").queryAs(Label.class).getText().startsWith("Ceremony aborted"));
         assertThat(robot.lookup("#ceremony-result").queryAs(Label.class).getText()).contains("the quorum was not formed (1 of 3 cards)");
         Screenshots.save(robot, "quorum-refusals-en");
     }

@@ -87,9 +87,9 @@ class ScreenshotTour {
         settle();
         Screenshots.save(robot, "03-wizard-choose");
         robot.clickOn("#wizard-next");
-        waitUntil(() -> robot.lookup("#param-keys").tryQuery().isPresent());
-        TextArea keys = robot.lookup("#param-keys").queryAs(TextArea.class);
-        robot.interact(() -> keys.setText(keys.getText().replace("AES-256", "AES-512")));
+        waitUntil(() -> robot.lookup("#param-keys-0-version").tryQuery().isPresent());
+        javafx.scene.control.TextField version = robot.lookup("#param-keys-0-version").queryAs(javafx.scene.control.TextField.class);
+        robot.interact(() -> version.setText("0"));
         waitUntil(() -> robot.lookup("#problem-keys").queryAs(Label.class).isVisible());
         settle();
         Screenshots.save(robot, "04-wizard-parameters");
@@ -128,7 +128,7 @@ class ScreenshotTour {
             if (robot.lookup("#step-confirm").tryQuery().isPresent()) {
                 robot.clickOn("#step-confirm");
             } else {
-                Thread.sleep(50);
+                Waits.untilPromptOrEnd(robot);
             }
         }
         waitUntil(() -> robot.lookup("#report-preview").queryAs(javafx.scene.image.ImageView.class).getImage() != null);
