@@ -38,6 +38,8 @@ class DataObjectTest extends DriverTestBase {
             assertThat(s.readData(label, true)).hasValueSatisfying(v -> assertThat(v).isEqualTo(utf8("2:bb")));
             s.destroy(s.findDataHandles(label, true).get(0));
             assertThat(s.readData(label, true)).isEmpty();
+        } finally {
+            t.logout(); // the token's login is the process's: leave it as the other tests expect it
         }
     }
 
@@ -59,6 +61,8 @@ class DataObjectTest extends DriverTestBase {
                 s.destroy(h);
             }
             assertThat(s.readData(label, false)).isEmpty();
+        } finally {
+            t.logout();
         }
     }
 }
