@@ -670,15 +670,41 @@ public final class Session implements AutoCloseable {
      * while the user is logged in). The new object is created before the old ones are destroyed (tokens
      * such as SoftHSM2 keep a data object's CKA_VALUE read-only), so a failure between the two leaves both,
      * never none; {@link #readAllData} shows both.
+     *
+     * <p>Some tokens keep no private token data objects: NSS softokn refuses any CKO_DATA object that is
+     * private or a token object (CKR_ATTRIBUTE_VALUE_INVALID). There a private value is kept instead in the
+     * CKA_ID of a private token key holding nothing of value (a 16-byte generic secret, sensitive, not
+     * extractable, with no usage at all), under the same label; {@link #readAllData} reads both forms. A
+     * public value on such a token cannot be kept: {@link DataObjectsUnsupportedException} says so.
      */
     public void writeData(String label, String application, byte[] value, boolean privateObject) {
         List<KeyHandle> old = findData(label, privateObject);
+        List<KeyHandle> oldHolders = privateObject ? findKeys(KeyHandle.KeyClass.SECRET, label) : List.of();
         AttributeVector attrs = new AttributeVector().class_(Attr.CKO_DATA).token(true).private_(privateObject)
                 .label(label).application(application).value(value);
-        call("C_CreateObject", "data object '" + label + "'", () -> raw().createObject(attrs));
+        try {
+            call("C_CreateObject", "data object '" + label + "'", () -> raw().createObject(attrs));
+        } catch (Pkcs11Exception e) {
+            if (!refusesDataObjects(e)) {
+                throw e;
+            }
+            if (!privateObject) {
+                throw new DataObjectsUnsupportedException(token.label(), label, e);
+            }
+            generateSecretKey(KeyTemplate.genericSecret(16).label(label).id(value).token(true).sensitive(true)
+                    .extractable(false).build());
+        }
         for (KeyHandle h : old) {
             destroy(h);
         }
+        for (KeyHandle h : oldHolders) {
+            destroy(h);
+        }
+    }
+
+    private static boolean refusesDataObjects(Pkcs11Exception e) {
+        return e.ckrName().equals("CKR_ATTRIBUTE_VALUE_INVALID") || e.ckrName().equals("CKR_TEMPLATE_INCONSISTENT")
+                || e.ckrName().equals("CKR_ATTRIBUTE_TYPE_INVALID");
     }
 
     /** The values of every token data object with this label and CKA_PRIVATE that is visible now. */
@@ -688,6 +714,11 @@ public final class Session implements AutoCloseable {
             byte[] v = call("C_GetAttributeValue", "data object '" + label + "' CKA_VALUE",
                     () -> raw().getByteArrayAttrValue(k.handle(), Attr.VALUE));
             out.add(v == null ? new byte[0] : v);
+        }
+        if (privateObject) {
+            for (KeyHandle k : findKeys(KeyHandle.KeyClass.SECRET, label)) { // the form kept where CKO_DATA is refused
+                out.add(attributes(k).id());
+            }
         }
         return out;
     }

@@ -43,7 +43,12 @@ public final class HsmAuditHead {
         byte[] value = head.text().getBytes(StandardCharsets.US_ASCII);
         try (Session s = hsm.openSession()) {
             s.writeData(LABEL + "/" + logId, APPLICATION, value, true);
-            s.writeData(PUBLIC_LABEL + "/" + logId, APPLICATION, value, false);
+            try {
+                s.writeData(PUBLIC_LABEL + "/" + logId, APPLICATION, value, false);
+            } catch (org.hsmc.pkcs11.DataObjectsUnsupportedException e) {
+                // e.g. NSS softokn: only the private copy is kept; verification without a quorum has no head to compare
+                LOG.info("the HSM '{}' keeps no public data objects; only the private copy of the audit head is kept", hsm.label());
+            }
         }
     }
 
