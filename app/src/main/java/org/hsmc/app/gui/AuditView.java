@@ -45,7 +45,7 @@ final class AuditView implements MainWindow.View {
         search.setPromptText(i18n.t("audit.search"));
         search.textProperty().addListener((o, a, b) -> applyFilter());
         verdict.setId("audit-verdict");
-        verdict.setWrapText(true);
+        Fit.wrap(verdict);
         busy.setVisible(false);
         busy.setPrefSize(22, 22);
         TableColumn<AuditEntry, String> detailsColumn = column("audit.col.details", e -> details(e.detailsJson()), 300);
@@ -60,6 +60,8 @@ final class AuditView implements MainWindow.View {
         Fit.wrappingCells((TableColumn<AuditEntry, String>) table.getColumns().get(2));
         Fit.wrappingCells((TableColumn<AuditEntry, String>) table.getColumns().get(3));
         Fit.fill(table);
+        // the screen never grows past the window: a table wider than the room scrolls inside itself
+        table.setMinWidth(0);
         table.setItems(filtered);
         Button verify = MainWindow.button(i18n.t("audit.verify"), "audit-verify", this::verify);
         Button export = MainWindow.button(i18n.t("audit.export"), "audit-export", this::export);
@@ -134,8 +136,8 @@ final class AuditView implements MainWindow.View {
         ConsoleSession s = w.session();
         w.tasks().run(() -> s.audit().verify(Optional.empty()), v -> {
             busy.setVisible(false);
-            verdict.setText(v.intact() ? i18n.t("audit.intact", v.entriesChecked(), v.message())
-                    : i18n.t("audit.broken", v.message()));
+            verdict.setText(Fit.hashes(v.intact() ? i18n.t("audit.intact", v.entriesChecked(), v.message())
+                    : i18n.t("audit.broken", v.message())));
             verdict.getStyleClass().setAll("label", v.intact() ? "success" : "danger");
             w.showBadge(v);
         }, e -> {

@@ -61,7 +61,9 @@ public final class MainWindow {
         rehearsal.getStyleClass().add("rehearsal-banner");
         rehearsal.setVisible(false);
         rehearsal.setManaged(false);
-        rehearsal.setMinWidth(Region.USE_PREF_SIZE);
+        // on a narrow window the banner wraps rather than pushing the badge out of sight
+        Fit.wrap(rehearsal);
+        rehearsal.setMinWidth(120);
         badge.setMinWidth(Region.USE_PREF_SIZE);
         HBox top = new HBox(12, title, rehearsal, spacer, badge);
         top.setAlignment(Pos.CENTER_LEFT);
