@@ -97,9 +97,10 @@ final class AuditView implements MainWindow.View {
             // the widest glyphs of a text of that length: measured on the longest text itself and on digits of that length
             if (i >= 2) {
                 // actor and action wrap: as wide as their text, up to a width that leaves room for the details
-                Fit.atLeast(cols.get(i), List.of(longest.length() > 18 ? longest.substring(0, 18) : longest));
+                Fit.atLeast(cols.get(i), List.of(longest.length() > 14 ? longest.substring(0, 14) : longest));
             } else {
-                Fit.atLeast(cols.get(i), List.of(longest, "0".repeat(longest.length())));
+                // the longest text, with digits in place of its letters (the widest that length can be in these columns)
+                Fit.atLeast(cols.get(i), List.of(longest.replaceAll("[0-9]", "0")));
             }
         }
     }
