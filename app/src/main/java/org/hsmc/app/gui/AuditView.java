@@ -55,7 +55,7 @@ final class AuditView implements MainWindow.View {
                 detailsColumn));
         // the details wrap in their column, which takes the width the others leave
         Fit.wrappingCells(detailsColumn);
-        Fit.atLeast(detailsColumn, List.of("0123456789abcdef0123456789"));
+        Fit.atLeast(detailsColumn, List.of("0123456789abcdef0123"));
         // who and what wrap too, so that the details keep the room they need
         Fit.wrappingCells((TableColumn<AuditEntry, String>) table.getColumns().get(2));
         Fit.wrappingCells((TableColumn<AuditEntry, String>) table.getColumns().get(3));
