@@ -45,7 +45,7 @@ final class AuditView implements MainWindow.View {
         search.setPromptText(i18n.t("audit.search"));
         search.textProperty().addListener((o, a, b) -> applyFilter());
         verdict.setId("audit-verdict");
-        verdict.setWrapText(true);
+        Fit.wrap(verdict);
         busy.setVisible(false);
         busy.setPrefSize(22, 22);
         TableColumn<AuditEntry, String> detailsColumn = column("audit.col.details", e -> details(e.detailsJson()), 300);
@@ -55,11 +55,13 @@ final class AuditView implements MainWindow.View {
                 detailsColumn));
         // the details wrap in their column, which takes the width the others leave
         Fit.wrappingCells(detailsColumn);
-        Fit.atLeast(detailsColumn, List.of("0123456789abcdef0123456789"));
+        Fit.atLeast(detailsColumn, List.of("0123456789abcdef0123"));
         // who and what wrap too, so that the details keep the room they need
         Fit.wrappingCells((TableColumn<AuditEntry, String>) table.getColumns().get(2));
         Fit.wrappingCells((TableColumn<AuditEntry, String>) table.getColumns().get(3));
         Fit.fill(table);
+        // the screen never grows past the window: a table wider than the room scrolls inside itself
+        table.setMinWidth(0);
         table.setItems(filtered);
         Button verify = MainWindow.button(i18n.t("audit.verify"), "audit-verify", this::verify);
         Button export = MainWindow.button(i18n.t("audit.export"), "audit-export", this::export);
@@ -95,9 +97,10 @@ final class AuditView implements MainWindow.View {
             // the widest glyphs of a text of that length: measured on the longest text itself and on digits of that length
             if (i >= 2) {
                 // actor and action wrap: as wide as their text, up to a width that leaves room for the details
-                Fit.atLeast(cols.get(i), List.of(longest.length() > 18 ? longest.substring(0, 18) : longest));
+                Fit.atLeast(cols.get(i), List.of(longest.length() > 14 ? longest.substring(0, 14) : longest));
             } else {
-                Fit.atLeast(cols.get(i), List.of(longest, "0".repeat(longest.length())));
+                // the longest text, with digits in place of its letters (the widest that length can be in these columns)
+                Fit.atLeast(cols.get(i), List.of(longest.replaceAll("[0-9]", "0")));
             }
         }
     }
@@ -134,8 +137,8 @@ final class AuditView implements MainWindow.View {
         ConsoleSession s = w.session();
         w.tasks().run(() -> s.audit().verify(Optional.empty()), v -> {
             busy.setVisible(false);
-            verdict.setText(v.intact() ? i18n.t("audit.intact", v.entriesChecked(), v.message())
-                    : i18n.t("audit.broken", v.message()));
+            verdict.setText(Fit.hashes(v.intact() ? i18n.t("audit.intact", v.entriesChecked(), v.message())
+                    : i18n.t("audit.broken", v.message())));
             verdict.getStyleClass().setAll("label", v.intact() ? "success" : "danger");
             w.showBadge(v);
         }, e -> {

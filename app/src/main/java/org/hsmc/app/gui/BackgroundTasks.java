@@ -15,7 +15,7 @@ import java.util.function.Consumer;
  * ever called from these named daemon threads, and results come back on the JavaFX thread. Two
  * threads: one for a running ceremony (which may wait for people), one for everything quick.
  */
-public final class BackgroundTasks implements AutoCloseable {
+public final class BackgroundTasks implements Tasks {
 
     private static final Logger LOG = LoggerFactory.getLogger(BackgroundTasks.class);
     private final AtomicInteger counter = new AtomicInteger();
@@ -27,6 +27,7 @@ public final class BackgroundTasks implements AutoCloseable {
     });
 
     /** Runs {@code work} in the background; {@code onSuccess} or {@code onError} then run on the JavaFX thread. */
+    @Override
     public <T> void run(Callable<T> work, Consumer<T> onSuccess, Consumer<Throwable> onError) {
         executor.submit(() -> {
             try {

@@ -118,6 +118,7 @@ final class DashboardView implements MainWindow.View {
         Fit.wrappingCells(zones, x -> x);
         Fit.wrappingCells(runs, x -> x);
         Fit.fill(table);
+        table.setMinWidth(0);
         zones.setId("zones");
         runs.setId("recent-runs");
         zones.setPrefHeight(140);

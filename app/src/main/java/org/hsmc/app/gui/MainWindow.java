@@ -30,7 +30,7 @@ public final class MainWindow {
     static final double NAV_WIDTH = 190;
     private final ConsoleApp.Options options;
     private final I18n i18n;
-    private final BackgroundTasks tasks;
+    private final Tasks tasks;
     private final BorderPane root = new BorderPane();
     private final Label badge = new Label();
     private final Label status = new Label();
@@ -43,7 +43,7 @@ public final class MainWindow {
     private AuditView auditView;
     private ReportsView reportsView;
 
-    MainWindow(ConsoleApp.Options options, I18n i18n, BackgroundTasks tasks) {
+    MainWindow(ConsoleApp.Options options, I18n i18n, Tasks tasks) {
         this.options = options;
         this.i18n = i18n;
         this.tasks = tasks;
@@ -61,7 +61,9 @@ public final class MainWindow {
         rehearsal.getStyleClass().add("rehearsal-banner");
         rehearsal.setVisible(false);
         rehearsal.setManaged(false);
-        rehearsal.setMinWidth(Region.USE_PREF_SIZE);
+        // on a narrow window the banner wraps rather than pushing the badge out of sight
+        Fit.wrap(rehearsal);
+        rehearsal.setMinWidth(120);
         badge.setMinWidth(Region.USE_PREF_SIZE);
         HBox top = new HBox(12, title, rehearsal, spacer, badge);
         top.setAlignment(Pos.CENTER_LEFT);
@@ -116,7 +118,7 @@ public final class MainWindow {
         return i18n;
     }
 
-    BackgroundTasks tasks() {
+    Tasks tasks() {
         return tasks;
     }
 

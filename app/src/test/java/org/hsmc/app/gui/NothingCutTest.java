@@ -93,6 +93,17 @@ class NothingCutTest {
         return true;
     }
 
+    /** Whether {@code n} lies in something that scrolls (a list, a table, a scroll pane). */
+    private static boolean scrolls(Node n) {
+        for (Node p = n.getParent(); p != null; p = p.getParent()) {
+            if (p instanceof javafx.scene.control.ScrollPane || p instanceof javafx.scene.control.ListView
+                    || p instanceof javafx.scene.control.TableView || p instanceof javafx.scene.control.ComboBoxBase) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static void labeled(Node n, List<Labeled> out) {
         if (n instanceof Labeled l && shown(l) && l.getText() != null && !l.getText().isBlank()) {
             out.add(l);
@@ -111,7 +122,13 @@ class NothingCutTest {
             stage.getScene().getRoot().layout();
             List<Labeled> all = new ArrayList<>();
             labeled(stage.getScene().getRoot(), all);
+            double right = stage.getScene().getWidth();
             for (Labeled l : all) {
+                // nothing laid out past the window's right edge (inside a list, a table or a scroll pane it scrolls)
+                if (!scrolls(l) && l.localToScene(l.getLayoutBounds()).getMaxX() > right + 1) {
+                    found.add(screen + ": past the window's edge: " + l.getClass().getSimpleName()
+                            + (l.getId() == null ? "" : " #" + l.getId()) + " '" + l.getText().replace("\n", "\\n") + "'");
+                }
                 if (l.isTextTruncated()) {
                     found.add(screen + ": " + l.getClass().getSimpleName() + (l.getId() == null ? "" : " #" + l.getId()) + " '"
                             + l.getText().replace("\n", "\\n") + "' (" + Math.round(l.getWidth()) + " px)");

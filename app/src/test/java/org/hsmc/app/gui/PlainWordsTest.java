@@ -94,7 +94,8 @@ class PlainWordsTest {
     private CeremonyView form(FxRobot robot, Locale locale, CeremonyType type) throws Exception {
         AtomicReference<CeremonyView> view = new AtomicReference<>();
         robot.interact(() -> {
-            MainWindow w = new MainWindow(new ConsoleApp.Options(tmp, false, locale, tmp), new I18n(locale), new BackgroundTasks());
+            // the form's check is the parser alone: it runs at once, on this thread
+            MainWindow w = new MainWindow(new ConsoleApp.Options(tmp, false, locale, tmp), new I18n(locale), new SameThreadTasks());
             ConsoleApp.show(stage, w, 1024, 768);
             CeremonyView v = w.ceremonyView();
             ((javafx.scene.layout.BorderPane) w.root()).setCenter(v.node());
