@@ -45,10 +45,10 @@ public final class SoftHsmStore implements TokenStore {
     /** Card tokens {@code card-01} … {@code card-32} (17–21: the disaster-recovery drill's; 22–32: the custody ceremonies'). */
     public static final int CARD_COUNT = 32;
     /**
-     * HSM tokens {@code hsm-wf-1} … {@code hsm-wf-3} and cards {@code wf-card-01} … {@code wf-card-15} of the
+     * HSM tokens {@code hsm-wf-1} … {@code hsm-wf-4} and cards {@code wf-card-01} … {@code wf-card-20} of the
      * way-forward tests (wrong PINs, resume and abort of initialize): five cards per HSM.
      */
-    public static final int WAY_FORWARD_HSMS = 3;
+    public static final int WAY_FORWARD_HSMS = 4;
 
     private static final String SO_PIN = "so-87654321";
     private static SoftHsmStore shared;

@@ -192,6 +192,9 @@ public final class QuorumSession implements AutoCloseable {
         } catch (PinIncorrectException wrong) {
             int failed = enrolled.failedPins() + 1;
             int left = Math.max(0, MAX_PIN_TRIES - failed);
+            if (wrong.triesLeft().isPresent()) {
+                left = Math.min(left, wrong.triesLeft().getAsInt()); // the card says this is its final try
+            }
             String message = left == 0 ? lockedMessage(serial, holder)
                     : "The PIN for card " + serial + " of " + holder.name() + " was not accepted. " + left
                     + (left == 1 ? " try is" : " tries are") + " left before the card is locked.";

@@ -39,6 +39,21 @@ public final class UnfinishedInitialization {
         return store.read(c -> CustodyRecords.activeCardSet(c, CardSetPurpose.ADMIN)).isPresent();
     }
 
+    /** The active admin card set, once the split is in force. */
+    public static Optional<CardSet> activeAdminSet(Store store) {
+        return store.read(c -> CustodyRecords.activeCardSet(c, CardSetPurpose.ADMIN));
+    }
+
+    /** Serials of the cards of {@code set} not yet checked (the check pass after a split). */
+    public static List<String> unchecked(Store store, CardSet set) {
+        return ShareDistribution.unchecked(store, set);
+    }
+
+    /** The check pass of one card of {@code set}: it must open its share (the caller wipes the PIN). */
+    public static void check(Store store, AuditLog audit, Clock clock, CardSet set, Token card, char[] pin, String actor) {
+        ShareDistribution.check(store, audit, clock, set, card, pin, actor);
+    }
+
     /** The custodian named {@code name} (the newest, should an old unresolved run have left one too). */
     public static Optional<Named> named(Store store, String name) {
         return store.read(c -> {

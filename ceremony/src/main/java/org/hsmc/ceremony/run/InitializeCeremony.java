@@ -107,12 +107,53 @@ public final class InitializeCeremony {
         RunRecord run = resolvable(runId, "resumed");
         InitializeScript s = (InitializeScript) reparse(run).script();
         if (UnfinishedInitialization.initialised(store)) {
-            throw new CustodyException("The credential split of run " + runId + " is already in force; only the check pass"
-                    + " was left. Check each card with 'hsmc status' and the card holders; this run cannot be repeated.");
+            return resumeCheckPass(run, s, console);
         }
         audit.append(new AuditEvent(run.operator(), "run.resumed", Outcome.DONE, Map.of("run", runId)));
         journal.setState(runId, RunState.STEPS, null);
         return execute(runId, s, console);
+    }
+
+    /**
+     * The resume of an initialize that stopped in its check pass, after the split was in force: the cards not
+     * yet checked are checked (no HSM is needed for that), then the run completes. The audit checkpoint that
+     * initialize signs at its end is left to the next quorum, which signs one when it closes.
+     */
+    private RunRecord resumeCheckPass(RunRecord run, InitializeScript s, CeremonyConsole console) {
+        String runId = run.id();
+        CardSet set = UnfinishedInitialization.activeAdminSet(store).orElseThrow();
+        audit.append(new AuditEvent(run.operator(), "run.resumed", Outcome.DONE, Map.of("run", runId, "from", "the check pass")));
+        journal.setState(runId, RunState.STEPS, null);
+        JournaledSteps steps = new JournaledSteps(store, journal, runId, console);
+        steps.continueAt(s.custodians().size() + 4); // adopt, the enrolments, the signing key, the split
+        PinAttempts pins = new PinAttempts(audit, console, runId);
+        try {
+            for (CustodianSpec spec : s.custodians()) {
+                if (spec.role() == Role.AUDITOR) {
+                    continue;
+                }
+                Token card = cards.apply(spec.card());
+                boolean open = UnfinishedInitialization.unchecked(store, set).contains(card.description().serialNumber());
+                steps.step("check " + spec.name() + "'s card opens its share", () -> !open ? Boolean.FALSE
+                        : pins.until(PinPrompt.CARD_PIN, spec.name(), spec.card(), attempt -> {
+                            char[] pin = console.checkPin(spec.name(), spec.card());
+                            try {
+                                UnfinishedInitialization.check(store, audit, clock, set, card, pin, s.operator());
+                            } finally {
+                                Arrays.fill(pin, '\0');
+                            }
+                            return Boolean.TRUE;
+                        }), ok -> ok ? "share opened" : "checked in an earlier attempt");
+            }
+            audit.append(new AuditEvent(s.operator(), "initialize.done", Outcome.DONE, Map.of("card_set", set.id(),
+                    "threshold", Integer.toString(set.threshold()), "cards", Integer.toString(set.shareCount()),
+                    "checkpoint", "signed by the next quorum")));
+            journal.setState(runId, RunState.COMPLETED, null);
+            return journal.find(runId).orElseThrow();
+        } catch (RuntimeException e) {
+            journal.setState(runId, RunState.FAILED, JournaledSteps.reason(e));
+            throw e;
+        }
     }
 
     private RunRecord execute(String runId, InitializeScript s, CeremonyConsole console) {
@@ -309,7 +350,8 @@ public final class InitializeCeremony {
         RunRecord run = resolvable(runId, "aborted");
         if (UnfinishedInitialization.initialised(store)) {
             throw new CustodyException("The credential split of run " + runId + " is already in force: the HSM opens only"
-                    + " with a quorum of its cards now, so this initialize cannot be undone. Only its check pass was left.");
+                    + " with a quorum of its cards now, so this initialize cannot be undone. Only its check pass was left:"
+                    + " resume it (hsmc ceremony resume " + runId + ") to check the remaining cards.");
         }
         PinAttempts pins = new PinAttempts(audit, console, runId);
         List<String> undone = new ArrayList<>();

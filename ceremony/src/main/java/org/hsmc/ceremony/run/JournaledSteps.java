@@ -29,6 +29,11 @@ final class JournaledSteps {
         this.console = console;
     }
 
+    /** The next step is number {@code next} (a resume that goes on after steps it does not repeat). */
+    void continueAt(int next) {
+        this.number = next - 1;
+    }
+
     <T> T step(String name, Action<T> action, Function<T, String> result) {
         int n = ++number;
         journal.started(runId, n, name);

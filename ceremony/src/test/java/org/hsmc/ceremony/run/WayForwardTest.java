@@ -118,6 +118,7 @@ class WayForwardTest {
     private Room a;
     private Room b;
     private Room c;
+    private Room d;
 
     @BeforeAll
     void open() {
@@ -126,6 +127,7 @@ class WayForwardTest {
         a = new Room(1);
         b = new Room(2);
         c = new Room(3);
+        d = new Room(4);
     }
 
     @AfterAll
@@ -327,6 +329,31 @@ class WayForwardTest {
         assertThat(c.runs.unresolved()).isEmpty();
         assertThat(c.audit.verify(Optional.empty()).intact()).isTrue();
         assertThat(c.run("02-generate-master-key.yaml").state()).isEqualTo(RunState.COMPLETED);
+    }
+
+    @Test
+    @Order(7)
+    void anInitializeStoppedInItsCheckPassIsResumedToTheEnd() throws Exception {
+        d.console.checkAttempts.put("demo-card-5", new ArrayDeque<>(List.of("erin-0001", "erin-0002", "erin-0003")));
+
+        assertThatThrownBy(() -> d.run("01-initialize.yaml")).isInstanceOf(CeremonyStoppedException.class);
+        RunRecord failed = d.runs.journal().recent(1).getFirst();
+        assertThat(failed.state()).isEqualTo(RunState.FAILED);
+        assertThat(UnfinishedInitialization.initialised(d.store)).isTrue();
+        // the split is in force: no abort, and the refusal says what to do instead
+        assertThatThrownBy(() -> d.runs.abort(failed.id(), d.console, "no")).hasMessageContaining("resume");
+
+        RunRecord resumed = d.runs.resume(failed.id(), d.console);
+
+        assertThat(resumed.state()).isEqualTo(RunState.COMPLETED);
+        List<StepRecord> steps = d.runs.journal().steps(failed.id());
+        assertThat(steps).allMatch(st -> st.state() == StepRecord.State.DONE);
+        assertThat(steps.getLast().name()).isEqualTo("check Erin's card opens its share");
+        assertThat(steps.getLast().attempt()).isEqualTo(2);
+        assertThat(d.entries("initialize.done")).hasSize(1);
+        assertThat(d.runs.unresolved()).isEmpty();
+        assertThat(d.run("02-generate-master-key.yaml").state()).isEqualTo(RunState.COMPLETED);
+        assertThat(d.audit.verify(Optional.empty()).intact()).isTrue();
     }
 
     /** Labels of the HSM objects whose CKA_ID is the run's id (logged in with the HSM's user PIN). */
