@@ -50,6 +50,8 @@ import java.util.UUID;
  *   <li>{@code store_bytes_per_key}: the store file (after a WAL checkpoint) over the keys it holds;</li>
  *   <li>{@code audit_verify_entries_per_s} over the whole log (one entry per key and a few more), with
  *       {@code audit_entries};</li>
+ *   <li>{@code keys_first_line_ms}, {@code keys_total_seconds}, {@code keys_peak_heap_mb}: the whole inventory streamed
+ *       and formatted as {@code hsmc keys} prints it (to a null writer);</li>
  *   <li>{@code export_one_zone_keys_per_s} and {@code export_one_zone_peak_heap_mb}: the bundle of the zone of N/10 keys;</li>
  *   <li>{@code export_all_zones_keys_per_s} and {@code export_all_zones_peak_heap_mb}: the 100 zones' bundles, one run;</li>
  *   <li>{@code node_verify_keys_per_s} and {@code node_verify_peak_heap_mb}: the node's verification of the one zone's
@@ -148,6 +150,7 @@ public final class ScaleBenchmark {
                     print("store_bytes_per_key", n, Files.size(dbFile) / (double) totalKeys);
 
                     // ---- audit verification of the whole log
+                    resetPeaks();
                     long a0 = System.nanoTime();
                     AuditVerification v = audit.verify(Optional.empty());
                     double aSeconds = (System.nanoTime() - a0) / 1e9;
@@ -156,6 +159,27 @@ public final class ScaleBenchmark {
                     }
                     print("audit_entries", n, v.entriesChecked());
                     print("audit_verify_entries_per_s", n, v.entriesChecked() / aSeconds);
+                    print("audit_verify_peak_heap_mb", n, peakHeapMb());
+
+                    // ---- the inventory streamed as hsmc keys prints it: time to the first line, total, peak heap
+                    resetPeaks();
+                    java.io.PrintWriter sink = new java.io.PrintWriter(java.io.Writer.nullWriter());
+                    long[] firstAt = new long[1];
+                    long k0 = System.nanoTime();
+                    long listed = keys.inventory(org.hsmc.ceremony.keys.InventoryFilter.ALL, w -> {
+                        if (firstAt[0] == 0) {
+                            firstAt[0] = System.nanoTime();
+                        }
+                        sink.printf("%-28s %-8s %-8d %-12s %-20s %-20s %-8s %s%n", w.id(), w.algorithm(), w.version(), w.kcv(),
+                                w.validFrom(), w.validUntil(), w.status(), w.runId());
+                    });
+                    double kSeconds = (System.nanoTime() - k0) / 1e9;
+                    if (listed != totalKeys) {
+                        throw new IllegalStateException("the inventory listed " + listed + " keys, not " + totalKeys);
+                    }
+                    print("keys_first_line_ms", n, (firstAt[0] - k0) / 1e6);
+                    print("keys_total_seconds", n, kSeconds);
+                    print("keys_peak_heap_mb", n, peakHeapMb());
 
                     // ---- export: the one zone, then all 100 zones in one run
                     BundleExporter exporter = new BundleExporter(store, audit, clock);
