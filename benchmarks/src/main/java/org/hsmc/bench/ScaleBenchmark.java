@@ -246,7 +246,7 @@ public final class ScaleBenchmark {
     }
 
     /** An LMK, the bundle signing key and console certificate, the 100 zones and "one", each with a ZMK. */
-    private static X509Certificate setUp(Session s, Store store, KeyHierarchy keys, Clock clock) throws Exception {
+    static X509Certificate setUp(Session s, Store store, KeyHierarchy keys, Clock clock) throws Exception {
         keys.createMasterKey(s, 1, "bench-setup");
         KeyPairHandles signer = s.generateEcKeyPair(EcCurve.P384, KeyPairTemplate.of("bundle-signer/v1",
                 "bench-setup".getBytes(StandardCharsets.UTF_8), true, false, KeyUsage.SIGN));
@@ -281,7 +281,7 @@ public final class ScaleBenchmark {
     }
 
     /** {@code count} DEK keys of {@code zone}, versions 1…count, in batches as the ceremony's steps make them. */
-    private static void generate(Session s, KeyHierarchy keys, String zone, int count) {
+    static void generate(Session s, KeyHierarchy keys, String zone, int count) {
         String run = "bench-gen-" + zone;
         for (int first = 1; first <= count; first += BATCH) {
             List<KeyHierarchy.WorkingKeyRequest> batch = new ArrayList<>();
@@ -294,7 +294,7 @@ public final class ScaleBenchmark {
     }
 
     /** One export run of {@code zones}; the bundle files. */
-    private static List<Path> export(Session s, BundleExporter exporter, RunJournal journal, List<String> zones, Path out)
+    static List<Path> export(Session s, BundleExporter exporter, RunJournal journal, List<String> zones, Path out)
             throws Exception {
         String runId = UUID.randomUUID().toString();
         journal.create(runId, "export-bundle", "benchmark", "bench.yaml", new byte[] {1}, "00".repeat(32), "bench", "bench", false);
@@ -307,7 +307,7 @@ public final class ScaleBenchmark {
         return files;
     }
 
-    private static void resetPeaks() {
+    static void resetPeaks() {
         System.gc();
         for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
             if (p.getType() == MemoryType.HEAP) {
@@ -316,7 +316,7 @@ public final class ScaleBenchmark {
         }
     }
 
-    private static double peakHeapMb() {
+    static double peakHeapMb() {
         long peak = 0;
         for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
             if (p.getType() == MemoryType.HEAP && p.getPeakUsage() != null) {
