@@ -280,13 +280,17 @@ public final class ScaleBenchmark {
         return cert;
     }
 
-    /** {@code count} DEK keys of {@code zone}, versions 1…count, in batches as the ceremony's steps make them. */
+    /**
+     * {@code count} keys of {@code zone}, in batches as the ceremony's steps make them: DEK versions 1…99,999, then KEK, then
+     * MAC (a purpose has at most 99,999 versions).
+     */
     static void generate(Session s, KeyHierarchy keys, String zone, int count) {
         String run = "bench-gen-" + zone;
+        KeyIds.KeyPurposeName[] purposes = {KeyIds.KeyPurposeName.DEK, KeyIds.KeyPurposeName.KEK, KeyIds.KeyPurposeName.MAC};
         for (int first = 1; first <= count; first += BATCH) {
             List<KeyHierarchy.WorkingKeyRequest> batch = new ArrayList<>();
-            for (int v = first; v < first + BATCH && v <= count; v++) {
-                batch.add(new KeyHierarchy.WorkingKeyRequest(KeyIds.KeyPurposeName.DEK, "AES-256", v, FROM,
+            for (int i = first; i < first + BATCH && i <= count; i++) {
+                batch.add(new KeyHierarchy.WorkingKeyRequest(purposes[(i - 1) / 99_999], "AES-256", (i - 1) % 99_999 + 1, FROM,
                         FROM.plus(Duration.ofDays(365))));
             }
             keys.generateWorkingKeys(s, zone, batch, run);
