@@ -19,7 +19,7 @@ import java.util.List;
 /**
  * One zone of N working keys (default 100,000) exported as one bundle, in whatever heap the JVM is given
  * ({@code bin/bench --one-zone [N]} runs it with {@code -Xmx256m}): prints {@code one_zone_keys}, {@code one_zone_export_keys_per_s},
- * {@code one_zone_export_peak_heap_mb} and {@code one_zone_bundle_mb}. The export streams (ADR 14), so the heap holds the
+ * {@code one_zone_export_peak_heap_mb}, {@code one_zone_export_live_heap_mb} (ScaleBenchmark) and {@code one_zone_bundle_mb}. The export streams (ADR 14), so the heap holds the
  * pages in flight and the bundle's bytes once, when the store records them, whatever N.
  */
 public final class OneZoneExportBenchmark {
@@ -52,6 +52,7 @@ public final class OneZoneExportBenchmark {
                     double seconds = (System.nanoTime() - e0) / 1e9;
                     System.out.println("one_zone_export_keys_per_s=" + Math.round(n / seconds));
                     System.out.println("one_zone_export_peak_heap_mb=" + Math.round(ScaleBenchmark.peakHeapMb()));
+                    System.out.println("one_zone_export_live_heap_mb=" + Math.round(ScaleBenchmark.liveHeapMb()));
                     System.out.println("one_zone_bundle_mb=" + Math.round(Files.size(file) / 1048576.0));
                 }
                 token.logout();

@@ -60,7 +60,8 @@ import java.util.UUID;
  *       restore (which verifies the copy's audit log).</li>
  * </ul>
  * Peak heap is the sum of the heap pools' peak use during the step (after a GC and a reset of the peaks), so it counts
- * garbage not yet collected: an upper bound. Progress goes to stderr.
+ * garbage not yet collected: an upper bound. {@code _live_heap_mb} is the largest heap in use right after a collection
+ * during the step (0 when none ran): what the step held. Progress goes to stderr.
  */
 public final class ScaleBenchmark {
 
@@ -160,6 +161,7 @@ public final class ScaleBenchmark {
                     print("audit_entries", n, v.entriesChecked());
                     print("audit_verify_entries_per_s", n, v.entriesChecked() / aSeconds);
                     print("audit_verify_peak_heap_mb", n, peakHeapMb());
+                    print("audit_verify_live_heap_mb", n, liveHeapMb());
 
                     // ---- the inventory streamed as hsmc keys prints it: time to the first line, total, peak heap
                     resetPeaks();
@@ -180,6 +182,7 @@ public final class ScaleBenchmark {
                     print("keys_first_line_ms", n, (firstAt[0] - k0) / 1e6);
                     print("keys_total_seconds", n, kSeconds);
                     print("keys_peak_heap_mb", n, peakHeapMb());
+                    print("keys_live_heap_mb", n, liveHeapMb());
 
                     // ---- export: the one zone, then all 100 zones in one run
                     BundleExporter exporter = new BundleExporter(store, audit, clock);
@@ -190,6 +193,7 @@ public final class ScaleBenchmark {
                     double eSeconds = (System.nanoTime() - e0) / 1e9;
                     print("export_one_zone_keys_per_s", n, (n / 10) / eSeconds);
                     print("export_one_zone_peak_heap_mb", n, peakHeapMb());
+                    print("export_one_zone_live_heap_mb", n, liveHeapMb());
                     List<String> all = new ArrayList<>();
                     for (int z = 0; z < ZONES; z++) {
                         all.add(zone(z));
@@ -200,6 +204,7 @@ public final class ScaleBenchmark {
                     double allSeconds = (System.nanoTime() - e1) / 1e9;
                     print("export_all_zones_keys_per_s", n, (double) perZone * ZONES / allSeconds);
                     print("export_all_zones_peak_heap_mb", n, peakHeapMb());
+                    print("export_all_zones_live_heap_mb", n, liveHeapMb());
 
                     // ---- VACUUM INTO backup, then restore into a new file
                     Path backup = dir.resolve("backup").resolve("console-backup.db");
@@ -232,6 +237,7 @@ public final class ScaleBenchmark {
                     }
                     print("node_verify_keys_per_s", n, (n / 10) / nSeconds);
                     print("node_verify_peak_heap_mb", n, peakHeapMb());
+                    print("node_verify_live_heap_mb", n, liveHeapMb());
                 }
             }
         } finally {
@@ -311,8 +317,38 @@ public final class ScaleBenchmark {
         return files;
     }
 
+    /** The largest heap in use right after a collection since {@link #resetPeaks}: what the step held, not its garbage. */
+    private static final java.util.concurrent.atomic.AtomicLong LIVE_PEAK = new java.util.concurrent.atomic.AtomicLong();
+
+    static {
+        for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (gc instanceof javax.management.NotificationEmitter emitter) {
+                emitter.addNotificationListener((notification, handback) -> {
+                    if (!com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
+                        return;
+                    }
+                    var info = com.sun.management.GarbageCollectionNotificationInfo.from(
+                            (javax.management.openmbean.CompositeData) notification.getUserData());
+                    long used = 0;
+                    for (var e : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+                        if (!e.getKey().contains("Metaspace") && !e.getKey().contains("CodeHeap") && !e.getKey().contains("Compressed")) {
+                            used += e.getValue().getUsed();
+                        }
+                    }
+                    LIVE_PEAK.accumulateAndGet(used, Math::max);
+                }, null, null);
+            }
+        }
+    }
+
+    /** The largest heap in use after a collection since {@link #resetPeaks}, in MB (0 when no collection ran). */
+    static double liveHeapMb() {
+        return LIVE_PEAK.get() / 1048576.0;
+    }
+
     static void resetPeaks() {
         System.gc();
+        LIVE_PEAK.set(0);
         for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
             if (p.getType() == MemoryType.HEAP) {
                 p.resetPeakUsage();
