@@ -50,6 +50,8 @@ import java.util.UUID;
  *   <li>{@code store_bytes_per_key}: the store file (after a WAL checkpoint) over the keys it holds;</li>
  *   <li>{@code audit_verify_entries_per_s} over the whole log (one entry per key and a few more), with
  *       {@code audit_entries};</li>
+ *   <li>{@code keys_first_line_ms}, {@code keys_total_seconds}, {@code keys_peak_heap_mb}: the whole inventory streamed
+ *       and formatted as {@code hsmc keys} prints it (to a null writer);</li>
  *   <li>{@code export_one_zone_keys_per_s} and {@code export_one_zone_peak_heap_mb}: the bundle of the zone of N/10 keys;</li>
  *   <li>{@code export_all_zones_keys_per_s} and {@code export_all_zones_peak_heap_mb}: the 100 zones' bundles, one run;</li>
  *   <li>{@code node_verify_keys_per_s} and {@code node_verify_peak_heap_mb}: the node's verification of the one zone's
@@ -58,7 +60,8 @@ import java.util.UUID;
  *       restore (which verifies the copy's audit log).</li>
  * </ul>
  * Peak heap is the sum of the heap pools' peak use during the step (after a GC and a reset of the peaks), so it counts
- * garbage not yet collected: an upper bound. Progress goes to stderr.
+ * garbage not yet collected: an upper bound. {@code _live_heap_mb} is the largest heap in use right after a collection
+ * during the step (0 when none ran): what the step held. Progress goes to stderr.
  */
 public final class ScaleBenchmark {
 
@@ -148,6 +151,7 @@ public final class ScaleBenchmark {
                     print("store_bytes_per_key", n, Files.size(dbFile) / (double) totalKeys);
 
                     // ---- audit verification of the whole log
+                    resetPeaks();
                     long a0 = System.nanoTime();
                     AuditVerification v = audit.verify(Optional.empty());
                     double aSeconds = (System.nanoTime() - a0) / 1e9;
@@ -156,6 +160,29 @@ public final class ScaleBenchmark {
                     }
                     print("audit_entries", n, v.entriesChecked());
                     print("audit_verify_entries_per_s", n, v.entriesChecked() / aSeconds);
+                    print("audit_verify_peak_heap_mb", n, peakHeapMb());
+                    print("audit_verify_live_heap_mb", n, liveHeapMb());
+
+                    // ---- the inventory streamed as hsmc keys prints it: time to the first line, total, peak heap
+                    resetPeaks();
+                    java.io.PrintWriter sink = new java.io.PrintWriter(java.io.Writer.nullWriter());
+                    long[] firstAt = new long[1];
+                    long k0 = System.nanoTime();
+                    long listed = keys.inventory(org.hsmc.ceremony.keys.InventoryFilter.ALL, w -> {
+                        if (firstAt[0] == 0) {
+                            firstAt[0] = System.nanoTime();
+                        }
+                        sink.printf("%-28s %-8s %-8d %-12s %-20s %-20s %-8s %s%n", w.id(), w.algorithm(), w.version(), w.kcv(),
+                                w.validFrom(), w.validUntil(), w.status(), w.runId());
+                    });
+                    double kSeconds = (System.nanoTime() - k0) / 1e9;
+                    if (listed != totalKeys) {
+                        throw new IllegalStateException("the inventory listed " + listed + " keys, not " + totalKeys);
+                    }
+                    print("keys_first_line_ms", n, (firstAt[0] - k0) / 1e6);
+                    print("keys_total_seconds", n, kSeconds);
+                    print("keys_peak_heap_mb", n, peakHeapMb());
+                    print("keys_live_heap_mb", n, liveHeapMb());
 
                     // ---- export: the one zone, then all 100 zones in one run
                     BundleExporter exporter = new BundleExporter(store, audit, clock);
@@ -166,6 +193,7 @@ public final class ScaleBenchmark {
                     double eSeconds = (System.nanoTime() - e0) / 1e9;
                     print("export_one_zone_keys_per_s", n, (n / 10) / eSeconds);
                     print("export_one_zone_peak_heap_mb", n, peakHeapMb());
+                    print("export_one_zone_live_heap_mb", n, liveHeapMb());
                     List<String> all = new ArrayList<>();
                     for (int z = 0; z < ZONES; z++) {
                         all.add(zone(z));
@@ -176,6 +204,7 @@ public final class ScaleBenchmark {
                     double allSeconds = (System.nanoTime() - e1) / 1e9;
                     print("export_all_zones_keys_per_s", n, (double) perZone * ZONES / allSeconds);
                     print("export_all_zones_peak_heap_mb", n, peakHeapMb());
+                    print("export_all_zones_live_heap_mb", n, liveHeapMb());
 
                     // ---- VACUUM INTO backup, then restore into a new file
                     Path backup = dir.resolve("backup").resolve("console-backup.db");
@@ -208,6 +237,7 @@ public final class ScaleBenchmark {
                     }
                     print("node_verify_keys_per_s", n, (n / 10) / nSeconds);
                     print("node_verify_peak_heap_mb", n, peakHeapMb());
+                    print("node_verify_live_heap_mb", n, liveHeapMb());
                 }
             }
         } finally {
@@ -222,7 +252,7 @@ public final class ScaleBenchmark {
     }
 
     /** An LMK, the bundle signing key and console certificate, the 100 zones and "one", each with a ZMK. */
-    private static X509Certificate setUp(Session s, Store store, KeyHierarchy keys, Clock clock) throws Exception {
+    static X509Certificate setUp(Session s, Store store, KeyHierarchy keys, Clock clock) throws Exception {
         keys.createMasterKey(s, 1, "bench-setup");
         KeyPairHandles signer = s.generateEcKeyPair(EcCurve.P384, KeyPairTemplate.of("bundle-signer/v1",
                 "bench-setup".getBytes(StandardCharsets.UTF_8), true, false, KeyUsage.SIGN));
@@ -256,13 +286,17 @@ public final class ScaleBenchmark {
         return cert;
     }
 
-    /** {@code count} DEK keys of {@code zone}, versions 1…count, in batches as the ceremony's steps make them. */
-    private static void generate(Session s, KeyHierarchy keys, String zone, int count) {
+    /**
+     * {@code count} keys of {@code zone}, in batches as the ceremony's steps make them: DEK versions 1…99,999, then KEK, then
+     * MAC (a purpose has at most 99,999 versions).
+     */
+    static void generate(Session s, KeyHierarchy keys, String zone, int count) {
         String run = "bench-gen-" + zone;
+        KeyIds.KeyPurposeName[] purposes = {KeyIds.KeyPurposeName.DEK, KeyIds.KeyPurposeName.KEK, KeyIds.KeyPurposeName.MAC};
         for (int first = 1; first <= count; first += BATCH) {
             List<KeyHierarchy.WorkingKeyRequest> batch = new ArrayList<>();
-            for (int v = first; v < first + BATCH && v <= count; v++) {
-                batch.add(new KeyHierarchy.WorkingKeyRequest(KeyIds.KeyPurposeName.DEK, "AES-256", v, FROM,
+            for (int i = first; i < first + BATCH && i <= count; i++) {
+                batch.add(new KeyHierarchy.WorkingKeyRequest(purposes[(i - 1) / 99_999], "AES-256", (i - 1) % 99_999 + 1, FROM,
                         FROM.plus(Duration.ofDays(365))));
             }
             keys.generateWorkingKeys(s, zone, batch, run);
@@ -270,7 +304,7 @@ public final class ScaleBenchmark {
     }
 
     /** One export run of {@code zones}; the bundle files. */
-    private static List<Path> export(Session s, BundleExporter exporter, RunJournal journal, List<String> zones, Path out)
+    static List<Path> export(Session s, BundleExporter exporter, RunJournal journal, List<String> zones, Path out)
             throws Exception {
         String runId = UUID.randomUUID().toString();
         journal.create(runId, "export-bundle", "benchmark", "bench.yaml", new byte[] {1}, "00".repeat(32), "bench", "bench", false);
@@ -283,8 +317,38 @@ public final class ScaleBenchmark {
         return files;
     }
 
-    private static void resetPeaks() {
+    /** The largest heap in use right after a collection since {@link #resetPeaks}: what the step held, not its garbage. */
+    private static final java.util.concurrent.atomic.AtomicLong LIVE_PEAK = new java.util.concurrent.atomic.AtomicLong();
+
+    static {
+        for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (gc instanceof javax.management.NotificationEmitter emitter) {
+                emitter.addNotificationListener((notification, handback) -> {
+                    if (!com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
+                        return;
+                    }
+                    var info = com.sun.management.GarbageCollectionNotificationInfo.from(
+                            (javax.management.openmbean.CompositeData) notification.getUserData());
+                    long used = 0;
+                    for (var e : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+                        if (!e.getKey().contains("Metaspace") && !e.getKey().contains("CodeHeap") && !e.getKey().contains("Compressed")) {
+                            used += e.getValue().getUsed();
+                        }
+                    }
+                    LIVE_PEAK.accumulateAndGet(used, Math::max);
+                }, null, null);
+            }
+        }
+    }
+
+    /** The largest heap in use after a collection since {@link #resetPeaks}, in MB (0 when no collection ran). */
+    static double liveHeapMb() {
+        return LIVE_PEAK.get() / 1048576.0;
+    }
+
+    static void resetPeaks() {
         System.gc();
+        LIVE_PEAK.set(0);
         for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
             if (p.getType() == MemoryType.HEAP) {
                 p.resetPeakUsage();
@@ -292,7 +356,7 @@ public final class ScaleBenchmark {
         }
     }
 
-    private static double peakHeapMb() {
+    static double peakHeapMb() {
         long peak = 0;
         for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
             if (p.getType() == MemoryType.HEAP && p.getPeakUsage() != null) {
