@@ -48,7 +48,10 @@ class DemoCeremoniesCliTest {
         String pins = home.resolve("rehearsal-pins.properties").toString();
         Path examples = Path.of("..", "examples", "ceremonies").toAbsolutePath().normalize();
         for (String script : List.of("01-initialize.yaml", "02-generate-master-key.yaml", "03-generate-zone-master-key.yaml",
-                "04-generate-working-keys.yaml", "05-rotate.yaml", "06-revoke.yaml", "07-import-zone-master-key.yaml")) {
+                "04-generate-working-keys.yaml", "05-rotate.yaml", "06-revoke.yaml", "07-import-zone-master-key.yaml",
+                // the custody ceremonies (issue 16): the demo's spare and new cards, unblock by the card's SO PIN
+                "10-replace-card.yaml", "11-enrol-card.yaml", "12-unblock-card.yaml", "13-revoke-card.yaml",
+                "14-change-quorum.yaml")) {
             Result r = hsmc("ceremony", "run", examples.resolve(script).toString(), "--home", h, "--rehearsal-pins", pins);
             assertThat(r.exit()).as("%s:%n%s", script, r.out()).isZero();
             assertThat(r.out()).contains(": COMPLETED").doesNotContain("FAILED");
@@ -59,7 +62,9 @@ class DemoCeremoniesCliTest {
         Result zones = hsmc("zones", "--home", h);
         assertThat(zones.out()).contains("sh-01", "bj-01", "zmk/bj-01/v1", "KCV 79302E0A7E");
         Result runs = hsmc("ceremony", "list", "--home", h);
-        assertThat(runs.out()).doesNotContain("INTERRUPTED").contains("generate-working-keys  COMPLETED");
+        assertThat(runs.out()).doesNotContain("INTERRUPTED").contains("generate-working-keys  COMPLETED")
+                .contains("replace-card  COMPLETED", "enrol-card  COMPLETED", "unblock-card  COMPLETED", "revoke-card  COMPLETED",
+                        "change-quorum  COMPLETED");
         Result audit = hsmc("audit", "verify", "--home", h);
         assertThat(audit.exit()).as(audit.out()).isZero();
 

@@ -255,7 +255,11 @@ final class CustodySteps {
                 }
             }
             case RevokeCardScript s -> {
-                Optional<Card> card = activeCard(c, "card", s.card(), current, p);
+                // a card revoked by an aborted replace-card still holds a share until a re-share: revoke-card finishes it
+                List<Card> holders = CustodyChange.adminCards(c);
+                Optional<Card> revokedHolder = CustodyChange.cardByLabel(c, s.card()).filter(Card::revoked).filter(x ->
+                        holders.stream().anyMatch(a -> a.serial().equals(x.serial())));
+                Optional<Card> card = revokedHolder.isPresent() ? revokedHolder : activeCard(c, "card", s.card(), current, p);
                 if (card.isPresent()) {
                     List<Card> after = current.stream().filter(x -> !x.serial().equals(card.get().serial())).toList();
                     int m = set.get().threshold();

@@ -371,4 +371,24 @@ class CustodyCeremonyTest {
         }
         assertThat(engine.journal().interrupted()).isEmpty();
     }
+
+    @Test
+    @Order(7)
+    void aRevokedCardThatStillHoldsAShareIsTakenOutByRevokeCard() {
+        // the state an aborted replace-card leaves after its revoke step: revoked, but still in the active set
+        Card frank = store.read(c -> CustodyChange.cardByLabel(c, card(7))).orElseThrow();
+        assertThat(new CustodyChange(store, audit, clock, new SecureRandom()).revoke("test", frank.serial(), "lost", "test-run"))
+                .isTrue();
+        assertThat(activeLabels()).contains(card(7));
+        RunRecord r = run("""
+                ceremony: revoke-card
+                format: 1
+                title: Frank's card, revoked before, still holds a share
+                operator: Alice
+                card: cu-card-7
+                reason: finish the revocation
+                """);
+        assertThat(r.state()).as(r.failure()).isEqualTo(RunState.COMPLETED);
+        assertThat(activeLabels()).containsExactlyInAnyOrder(card(1), card(2), card(3));
+    }
 }
