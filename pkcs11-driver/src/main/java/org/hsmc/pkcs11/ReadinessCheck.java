@@ -232,9 +232,7 @@ public final class ReadinessCheck {
         KeyHandle pub = null;
         KeyHandle k = null;
         try {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-            g.initialize(3072);
-            KeyPair zone = g.generateKeyPair();
+            KeyPair zone = zoneKeyPair();
             pub = s.importPublicKey(zone.getPublic(), "hsmc-check-oaep", false, KeyUsage.WRAP);
             k = s.probeKey(Rfc5649Probe.KEY_VALUE, priv);
             byte[] wrapped = s.wrap(WrapMechanism.RSA_OAEP_SHA256, pub, k);
@@ -255,6 +253,23 @@ public final class ReadinessCheck {
             destroy(s, pub);
             destroy(s, k);
         }
+    }
+
+    private static volatile KeyPair zoneKeyPair;
+
+    /**
+     * The stand-in zone transport key pair (RSA-3072, made here, in software): made once per process, since
+     * it protects nothing (it only receives the check's known test key) and RSA key generation is slow.
+     */
+    private static KeyPair zoneKeyPair() throws GeneralSecurityException {
+        KeyPair kp = zoneKeyPair;
+        if (kp == null) {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+            g.initialize(3072);
+            kp = g.generateKeyPair();
+            zoneKeyPair = kp;
+        }
+        return kp;
     }
 
     private static Item failed(String name, String title, Pkcs11Exception e) {

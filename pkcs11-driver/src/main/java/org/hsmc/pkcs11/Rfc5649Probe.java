@@ -70,8 +70,11 @@ public record Rfc5649Probe(Optional<Long> mechanism, List<Attempt> attempts) {
         return List.copyOf(c);
     }
 
-    /** True when the answer is final (a mechanism was found, or no candidate failed with an error). */
-    boolean decisive() {
+    /**
+     * True when the answer is final (a mechanism was found, or no candidate failed with an error). A token
+     * that makes no session object before login answers with errors: the probe runs again once logged in.
+     */
+    public boolean decisive() {
         return mechanism.isPresent() || attempts.stream().noneMatch(a -> a.outcome() == Outcome.FAILED);
     }
 

@@ -146,12 +146,13 @@ public final class Token implements AutoCloseable {
 
     /**
      * What this token lacks to be the console's HSM: missing mechanisms by name, and the RFC 5649 wrap
-     * when no mechanism gives it. Empty when it is fit.
+     * when no mechanism gives it (when the probe could not decide, for example before login on a token that
+     * makes no object then, the first wrap decides and refuses). Empty when it is fit.
      */
     public java.util.List<String> missingForHsm() {
         java.util.List<String> missing = new java.util.ArrayList<>(capabilities().missingForHsm());
         Rfc5649Probe p = rfc5649();
-        if (p.mechanism().isEmpty()) {
+        if (p.mechanism().isEmpty() && p.decisive()) {
             missing.add("RFC 5649 key wrap (" + p.summary() + ")");
         }
         return missing;

@@ -37,6 +37,11 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     HomeOption homeOption;
 
+    @picocli.CommandLine.Option(names = "--cards-on", paramLabel = "IMPL", description = "Where the demo cards live:"
+            + " softhsm2 (the default, with the HSM) or nss (NSS's softokn, a mixed home: the HSM on SoftHSM2, the cards on"
+            + " a second PKCS#11 implementation; needs libnss3).")
+    String cardsOn = "softhsm2";
+
     @Spec
     CommandSpec spec;
 
@@ -58,6 +63,13 @@ final class DemoCommand implements Callable<Integer> {
 
     private void create(Path home, PrintWriter out) throws IOException {
         Path module = SoftHsm.findModule().orElseThrow(() -> new Hsmc.UserError(SoftHsm.missingMessage()));
+        boolean nssCards = switch (cardsOn) {
+            case "softhsm2" -> false;
+            case "nss" -> true;
+            default -> throw new Hsmc.UserError("--cards-on " + cardsOn + ": write softhsm2 or nss.");
+        };
+        Path nssModule = nssCards ? org.hsmc.pkcs11.nss.Nss.findModule()
+                .orElseThrow(() -> new Hsmc.UserError(org.hsmc.pkcs11.nss.Nss.missingMessage())) : null;
         if (Files.isDirectory(home) && Files.list(home).findAny().isPresent()) {
             throw new Hsmc.UserError("The directory " + home + " is not empty and holds no site profile. Choose an"
                     + " empty directory with --home, so that nothing there is overwritten.");
@@ -67,26 +79,37 @@ final class DemoCommand implements Callable<Integer> {
         Path conf = SoftHsm.createStore(home.resolve("softhsm"));
         out.println("Creating the demo token store in " + conf.getParent() + " …");
         SoftHsm.initToken(conf, HSM_TOKEN, DEMO_SO_PIN.toCharArray(), demoUserPin(HSM_TOKEN).toCharArray());
-        for (int i = 1; i <= CARDS; i++) {
-            SoftHsm.initToken(conf, cardLabel(i), DEMO_SO_PIN.toCharArray(), demoUserPin(cardLabel(i)).toCharArray());
+        String cardsInitArgs = null;
+        if (nssCards) {
+            cardsInitArgs = DemoNssCards.create(home.resolve("nss"), out, CARDS, SPARE_CARD, DemoCommand::demoUserPin, nssModule);
+        } else {
+            for (int i = 1; i <= CARDS; i++) {
+                SoftHsm.initToken(conf, cardLabel(i), DEMO_SO_PIN.toCharArray(), demoUserPin(cardLabel(i)).toCharArray());
+            }
+            SoftHsm.initToken(conf, SPARE_CARD, DEMO_SO_PIN.toCharArray(), "spare-1234".toCharArray());
+            SoftHsm.initToken(conf, NEW_CARD, DEMO_SO_PIN.toCharArray(), "new-1234".toCharArray());
         }
-        SoftHsm.initToken(conf, SPARE_CARD, DEMO_SO_PIN.toCharArray(), "spare-1234".toCharArray());
-        SoftHsm.initToken(conf, NEW_CARD, DEMO_SO_PIN.toCharArray(), "new-1234".toCharArray());
-        new SiteProfile("demo (SoftHSM2 rehearsal)", module, HSM_TOKEN, module, SoftHsm.environment(conf), SiteProfile.Forms.REHEARSAL)
-                .write(home);
+        new SiteProfile(nssCards ? "demo (SoftHSM2 HSM, NSS cards rehearsal)" : "demo (SoftHSM2 rehearsal)", module, HSM_TOKEN,
+                nssCards ? nssModule : module, SoftHsm.environment(conf), SiteProfile.Forms.REHEARSAL).write(home);
+        if (nssCards) {
+            DemoNssCards.appendInitArgs(home.resolve(SiteProfile.FILE), cardsInitArgs);
+        }
         StringBuilder sheet = new StringBuilder("""
                 DEMO PIN SHEET (rehearsal only: these tokens are software, these PINs are public)
 
                 token            security officer PIN   user PIN (transport PIN for cards)
                 """);
         sheet.append("%-16s %-22s %s%n".formatted(HSM_TOKEN, DEMO_SO_PIN, demoUserPin(HSM_TOKEN)));
+        String cardSoPin = nssCards ? "(empty: NSS)" : DEMO_SO_PIN;
         for (int i = 1; i <= CARDS; i++) {
-            sheet.append("%-16s %-22s %s%n".formatted(cardLabel(i), DEMO_SO_PIN, demoUserPin(cardLabel(i))));
+            sheet.append("%-16s %-22s %s%n".formatted(cardLabel(i), cardSoPin, demoUserPin(cardLabel(i))));
         }
         sheet.append("%-16s %-22s %s   (not enrolled at first: present it to see an unknown card refused; 10-replace-card"
-                + " gives it to Erin)%n".formatted(SPARE_CARD, DEMO_SO_PIN, "spare-1234"));
-        sheet.append("%-16s %-22s %s   (11-enrol-card gives it to Frank, a new custodian)%n".formatted(NEW_CARD, DEMO_SO_PIN,
-                "new-1234"));
+                + " gives it to Erin)%n".formatted(SPARE_CARD, cardSoPin, "spare-1234"));
+        if (!nssCards) {
+            sheet.append("%-16s %-22s %s   (11-enrol-card gives it to Frank, a new custodian)%n".formatted(NEW_CARD, DEMO_SO_PIN,
+                    "new-1234"));
+        }
         sheet.append("""
 
                 At the initialize ceremony the console replaces the HSM user PIN with a random credential split

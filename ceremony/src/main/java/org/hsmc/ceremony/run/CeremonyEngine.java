@@ -166,7 +166,7 @@ public final class CeremonyEngine {
         }
         // stored keys and bundles are RFC 5649: a token with no mechanism that gives it is refused before any step (ADR 13)
         org.hsmc.pkcs11.Rfc5649Probe wrap = hsm.rfc5649();
-        if (wrap.mechanism().isEmpty()) {
+        if (wrap.mechanism().isEmpty() && wrap.decisive()) {
             problems.add("The HSM token '" + hsm.label() + "' offers no mechanism that gives RFC 5649 key wrap (" + wrap.summary()
                     + "). Run 'hsmc hsm check' and use a token that offers CKM_AES_KEY_WRAP_KWP, or its vendor's RFC 5649 mechanism.");
         }
