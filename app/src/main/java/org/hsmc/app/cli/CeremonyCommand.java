@@ -117,6 +117,9 @@ final class CeremonyCommand {
                 } catch (CeremonyRefusedException e) {
                     throw new Hsmc.UserError("The script does not fit this console; nothing was changed.\n" + e.getMessage());
                 }
+                if (rehearsalPins != null) {
+                    RehearsalRecord.recordFor(rehearsalPins, parsed.script().type().yamlName(), r.id(), ctx, out);
+                }
                 out.println("Run " + r.id() + ": " + r.state() + (r.failure() == null ? "" : " (" + r.failure() + ")"));
                 out.println("Audit head: before " + r.auditHeadBefore() + ", after " + r.auditHeadAfter());
                 return exitFor(r);
