@@ -39,6 +39,7 @@ class DataObjectTest extends DriverTestBase {
             s.destroy(s.findDataHandles(label, true).get(0));
             assertThat(s.readData(label, true)).isEmpty();
         }
+        t.logout(); // leave the shared token as other tests expect it
     }
 
     @Test
@@ -60,5 +61,6 @@ class DataObjectTest extends DriverTestBase {
             }
             assertThat(s.readData(label, false)).isEmpty();
         }
+        t.logout();
     }
 }
