@@ -41,6 +41,7 @@ class DataObjectTest extends DriverTestBase {
         } finally {
             t.logout(); // the token's login is the process's: leave it as the other tests expect it
         }
+        t.logout(); // leave the shared token as other tests expect it
     }
 
     @Test
@@ -64,5 +65,6 @@ class DataObjectTest extends DriverTestBase {
         } finally {
             t.logout();
         }
+        t.logout();
     }
 }

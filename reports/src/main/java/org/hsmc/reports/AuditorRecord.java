@@ -12,17 +12,29 @@ import java.util.List;
  * @param identity     the HSM and console, as recorded when the run opened the HSM; null when the run
  *                     never opened it, or ran before the console recorded it
  * @param exportedKeys every key the run's bundles carry, with its KCV
+ * @param deviations   deviations from the script recorded for the run, in order
  */
-public record AuditorRecord(List<TrustAnchor> trustAnchors, Identity identity, List<ExportedKey> exportedKeys) {
+public record AuditorRecord(List<TrustAnchor> trustAnchors, Identity identity, List<ExportedKey> exportedKeys,
+                            List<Deviation> deviations) {
 
     public AuditorRecord {
         trustAnchors = List.copyOf(trustAnchors);
         exportedKeys = exportedKeys == null ? List.of() : List.copyOf(exportedKeys);
+        deviations = deviations == null ? List.of() : List.copyOf(deviations);
     }
 
     /** Nothing recorded. */
     public static AuditorRecord empty() {
-        return new AuditorRecord(List.of(), null, List.of());
+        return new AuditorRecord(List.of(), null, List.of(), List.of());
+    }
+
+    /**
+     * A deviation from the script, as recorded during (or after) the run.
+     *
+     * @param at   when it was recorded (the audit entry's time)
+     * @param step the step as the printed script numbers it; 0 for none
+     */
+    public record Deviation(String at, String recordedBy, int step, String what, String instead) {
     }
 
     /**

@@ -93,6 +93,9 @@ public final class CeremonyReport {
         }
         fields.add(Field.text(t.get("ceremony.pins"), r.rehearsalPins() ? t.get("ceremony.pins_rehearsal") : t.get("ceremony.pins_typed")));
         fields.add(Field.text(t.get("ceremony.witnesses"), r.witnesses().isEmpty() ? t.get("ceremony.none") : String.join(", ", r.witnesses())));
+        int deviations = d.auditorRecord().deviations().size();
+        fields.add(Field.text(t.get("ceremony.deviations_count"), deviations == 0 ? t.get("ceremony.no_deviations")
+                : t.format("ceremony.deviations_n", deviations)));
         pdf.fields(fields);
         if (r.rehearsalPins()) {
             pdf.paragraph(t.get("ceremony.rehearsal_warning"), Fonts.Face.BOLD, 9.5f, false);
@@ -108,6 +111,7 @@ public final class CeremonyReport {
         components();
         bundles();
         trustAnchors();
+        deviations();
         auditChain(hash);
         signatures();
     }
@@ -266,6 +270,24 @@ public final class CeremonyReport {
                 Field.mono(t.get("identity.library"), Labels.dash(i.library())),
                 Field.text(t.get("identity.console"), Labels.dash(i.consoleVersion()) + " · " + Labels.dash(i.consoleBuild())),
                 Field.text(t.get("identity.recorded"), Labels.time(i.at()))));
+    }
+
+    /** Deviations from the script, as written down during (or after) the run (point 4). */
+    private void deviations() {
+        pdf.heading(t.get("ceremony.deviations"));
+        List<AuditorRecord.Deviation> all = d.auditorRecord().deviations();
+        if (all.isEmpty()) {
+            pdf.paragraph(t.get("ceremony.no_deviations"));
+            return;
+        }
+        List<List<String>> rows = new ArrayList<>();
+        for (AuditorRecord.Deviation v : all) {
+            rows.add(List.of(Labels.time(v.at()), v.step() == 0 ? "-" : Integer.toString(v.step()), Labels.dash(v.what()),
+                    Labels.dash(v.instead()), Labels.dash(v.recordedBy())));
+        }
+        pdf.table(List.of(Column.text(t.get("col.time"), 1.3f), Column.text(t.get("col.step"), 0.5f),
+                Column.text(t.get("col.what_happened"), 2.6f), Column.text(t.get("col.instead"), 2.6f),
+                Column.text(t.get("col.who"), 1.1f)), rows);
     }
 
     /** Fingerprints an auditor or a node compares out of band, and what each covers (point 12). */

@@ -263,7 +263,28 @@ public final class ReportData {
             signatures.add(new CeremonyReportData.SignatureLine("AUDITOR", ""));
         }
         return new CeremonyReportData(run, new CeremonyReportData.AuditSpan(row.headBefore(), row.headAfter()), participants, refusals,
-                steps, KeyChangeSummary.summarise(keys), components, bundles, signatures, new AuditorRecord(anchors, identity, exportedKeys(c, runId)));
+                steps, KeyChangeSummary.summarise(keys), components, bundles, signatures, new AuditorRecord(anchors, identity, exportedKeys(c, runId),
+                deviations(c, runId)));
+    }
+
+    /** The deviations recorded for the run (DONE entries), wherever they are in the log: during the run or after it. */
+    private static List<AuditorRecord.Deviation> deviations(Connection c, String runId) throws SQLException {
+        List<AuditorRecord.Deviation> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT at, actor, details FROM audit_entry WHERE action = ? AND outcome = 'DONE'"
+                + " ORDER BY seq")) {
+            ps.setString(1, org.hsmc.ceremony.run.Deviations.ACTION);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Map<String, String> d = details(new AuditEntry(0, null, null, null, null, rs.getString(3), null, null));
+                    if (runId.equals(d.get("run"))) {
+                        Long step = parseLong(d.get("step"));
+                        out.add(new AuditorRecord.Deviation(rs.getString(1), rs.getString(2), step == null ? 0 : step.intValue(),
+                                d.get("what"), d.get("instead")));
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     /** Every key the run's bundles carry, read from the signed bundles themselves, by zone and sequence. */

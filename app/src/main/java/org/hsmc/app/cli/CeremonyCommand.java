@@ -30,7 +30,8 @@ import java.util.concurrent.Callable;
 /** {@code hsmc ceremony run|check|list|show|resume|abort}. */
 @Command(name = "ceremony", description = "Run ceremonies from reviewed scripts, and resolve interrupted runs.",
         subcommands = {CeremonyCommand.Run.class, CeremonyCommand.Check.class, CeremonyCommand.ListRuns.class,
-                CeremonyCommand.Show.class, CeremonyCommand.Resume.class, CeremonyCommand.Abort.class})
+                CeremonyCommand.Show.class, CeremonyCommand.Resume.class, CeremonyCommand.Abort.class,
+                CeremonyCommand.Deviation.class})
 final class CeremonyCommand {
 
     static ParsedScript parse(Path script, byte[] bytes) {
@@ -109,6 +110,9 @@ final class CeremonyCommand {
                     throw new Hsmc.UserError("The script does not fit this console; nothing was changed.\n" + e.getMessage());
                 } catch (RuntimeException e) {
                     throw stopped(ctx, e);
+                }
+                if (rehearsalPins != null) {
+                    RehearsalRecord.recordFor(rehearsalPins, parsed.script().type().yamlName(), r.id(), ctx, out);
                 }
                 out.println("Run " + r.id() + ": " + r.state() + (r.failure() == null ? "" : " (" + r.failure() + ")"));
                 out.println("Audit head: before " + r.auditHeadBefore() + ", after " + r.auditHeadAfter());
@@ -204,6 +208,38 @@ final class CeremonyCommand {
         return new Hsmc.UserError(message + "\nRun " + failed.get().id() + " is " + failed.get().state() + ". Fix the cause, then"
                 + " resume it:  hsmc ceremony resume " + failed.get().id() + "\nor put back what it did:  hsmc ceremony abort "
                 + failed.get().id() + " --reason TEXT");
+    }
+
+    @Command(name = "deviation", description = "Record a deviation from the script, at any moment of a run (or after it):"
+            + " the step, what happened and what was done instead. Audited; the run's report lists it under its own heading.")
+    static final class Deviation implements Callable<Integer> {
+        @Parameters(paramLabel = "RUN")
+        String runId;
+        @Option(names = "--step", paramLabel = "N", defaultValue = "0", description = "The step, numbered as the printed script"
+                + " numbers it (0: before the first step, or no single step).")
+        int step;
+        @Option(names = "--what", paramLabel = "TEXT", required = true, description = "What happened.")
+        String what;
+        @Option(names = "--instead", paramLabel = "TEXT", required = true, description = "What was done instead.")
+        String instead;
+        @Option(names = "--by", paramLabel = "NAME", required = true, description = "Who records it (the operator).")
+        String by;
+        @Mixin
+        HomeOption home = new HomeOption();
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try (ConsoleContext ctx = ConsoleContext.open(home.resolve())) {
+                new org.hsmc.ceremony.run.Deviations(ctx.store, ctx.audit, ctx.clock).record(runId, step, what, instead, by);
+                spec.commandLine().getOut().println("Deviation recorded for run " + runId + (step > 0 ? ", step " + step : "")
+                        + ". The run's report lists it.");
+                return Hsmc.EXIT_OK;
+            } catch (IllegalArgumentException e) {
+                throw new Hsmc.UserError(e.getMessage());
+            }
+        }
     }
 
     /** What resume and abort share: the run, the home, the rehearsal PIN file, and the runner. */
