@@ -132,7 +132,7 @@ final class Words {
             case "revoke" -> i18n.t("word.type.revoke");
             case "export-bundle" -> i18n.t("word.type.export_bundle");
             case "restore-master-key" -> i18n.t("word.type.restore_master_key");
-            default -> plain(t.yamlName());
+            default -> org.hsmc.ceremony.i18n.Words.of(i18n.locale()).ceremonyType(t); // the domain's words, en and zh
         };
     }
 

@@ -54,7 +54,17 @@ public final class Words {
             step("prove every stored key under (\\S+)", "step.prove"),
             step("split a new HSM credential over the admin cards and make the next audit signing key", "step.resplit"),
             step("check (.+)'s admin card opens its new share", "step.check_admin_card"),
-            step("create the bundle signing key (\\S+) and a new console certificate", "step.new_bundle_signer"));
+            step("create the bundle signing key (\\S+) and a new console certificate", "step.new_bundle_signer"),
+            // custody ceremonies
+            step("enrol the card (\\S+) for (.+)", "step.enrol_card"),
+            step("re-share the HSM credential so that (\\S+) holds a share, and rotate it", "step.reshare_with"),
+            step("revoke the card (\\S+)", "step.revoke_card"),
+            step("enrol the new card (\\S+)", "step.enrol_new_card"),
+            step("re-share the HSM credential over the cards without (\\S+) and with (\\S+), and rotate it", "step.reshare_replace"),
+            step("reset the PIN of (\\S+) through the card's security officer path; its holder sets a new PIN", "step.unblock"),
+            step("re-share the HSM credential (\\d+)-of-(\\d+) over (.+), and rotate it", "step.reshare_quorum"),
+            step("set the role rule: (.+)", "step.role_rule"),
+            step("check that (\\S+) opens its share of the new card set", "step.check_new_share"));
 
     private record StepPattern(Pattern pattern, String key) {
     }
