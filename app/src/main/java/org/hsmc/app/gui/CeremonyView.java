@@ -36,16 +36,14 @@ import org.hsmc.ceremony.bundle.BundleRecords;
 import org.hsmc.ceremony.custody.QuorumRefusal;
 import org.hsmc.ceremony.custody.QuorumSession;
 import org.hsmc.ceremony.run.CeremonyConsole;
-import org.hsmc.ceremony.run.CeremonyEngine;
-import org.hsmc.ceremony.run.InitializeCeremony;
+import org.hsmc.ceremony.run.CeremonyRuns;
+import org.hsmc.ceremony.run.PinRefusal;
 import org.hsmc.ceremony.run.RunRecord;
 import org.hsmc.ceremony.run.StepRecord;
 import org.hsmc.ceremony.script.CeremonyScript;
 import org.hsmc.ceremony.script.CeremonyType;
 import org.hsmc.ceremony.script.GenerateZoneMasterKeyScript;
 import org.hsmc.ceremony.script.InitializeScript;
-import org.hsmc.ceremony.script.RestoreMasterKeyScript;
-import org.hsmc.ceremony.run.RestoreMasterKeyCeremony;
 import org.hsmc.ceremony.script.ParsedScript;
 import org.hsmc.ceremony.script.ScriptParser;
 import org.hsmc.ceremony.script.ZmkDelivery;
@@ -788,17 +786,7 @@ final class CeremonyView implements MainWindow.View, GuiConsole.Screen {
             Path path = s.path() != null ? s.path() : saveGenerated(session.home(), s.parsed().script().type(), s.bytes(), Instant.now());
             // the parse the quorum signs is of the exact bytes in that file, under its name
             ParsedScript parsed = s.path() != null ? s.parsed() : ScriptParser.parse(s.bytes(), path.getFileName().toString());
-            if (parsed.script() instanceof InitializeScript) {
-                return new InitializeCeremony(session.store(), session.audit(), session.clock(), new SecureRandom(), session.hsm(),
-                        session::card, session.site()).run(parsed, s.bytes(), console, false);
-            }
-            if (parsed.script() instanceof RestoreMasterKeyScript) {
-                return new RestoreMasterKeyCeremony(session.store(), session.audit(), session.clock(), new SecureRandom(),
-                        session.hsm(), session::card, session.site()).run(parsed, s.bytes(), console, false);
-            }
-            return new CeremonyEngine(session.store(), session.audit(), session.clock(), session.hsm(), session.site())
-                    .cards(session::card).lmkBackupPolicy(session.lmkBackupPolicy())
-                    .scriptDirectory(path.toAbsolutePath().getParent()).run(parsed, s.bytes(), console, false);
+            return runs(session).scriptDirectory(path.toAbsolutePath().getParent()).run(parsed, s.bytes(), console, false);
         }, this::finished, this::failed);
     }
 
@@ -812,20 +800,32 @@ final class CeremonyView implements MainWindow.View, GuiConsole.Screen {
         begin();
         ConsoleSession session = w.session();
         GuiConsole console = console(session);
-        w.tasks().run(() -> new CeremonyEngine(session.store(), session.audit(), session.clock(), session.hsm(), session.site())
-                .cards(session::card).resume(r.id(), console), this::finished, this::failed);
+        w.tasks().run(() -> runs(session).resume(r.id(), console), this::finished, this::failed);
     }
 
     void abort(RunRecord r) {
         begin();
         ConsoleSession session = w.session();
         GuiConsole console = console(session);
-        w.tasks().run(() -> new CeremonyEngine(session.store(), session.audit(), session.clock(), session.hsm(), session.site())
-                .abort(r.id(), console, i18n.t("ceremony.abort_reason")), this::finished, this::failed);
+        w.tasks().run(() -> runs(session).abort(r.id(), console, i18n.t("ceremony.abort_reason")).run(), this::finished,
+                this::failed);
     }
+
+    /**
+     * The runner of every ceremony type (initialize, restore-master-key, the engine for the rest), chosen in
+     * one place for the window and the command line alike.
+     */
+    private static CeremonyRuns runs(ConsoleSession session) {
+        return new CeremonyRuns(session.store(), session.audit(), session.clock(), new SecureRandom(), session::hsm, session::card,
+                session.site()).lmkBackupPolicy(session.lmkBackupPolicy());
+    }
+
+    /** Counts runs begun in this view: the outputs of a run are shown only while no later run has begun. */
+    private int runsBegun;
 
     private void begin() {
         running = true;
+        runsBegun++;
         lastRunId = null;
         steps.getItems().clear();
         refusals.getItems().clear();
@@ -876,12 +876,16 @@ final class CeremonyView implements MainWindow.View, GuiConsole.Screen {
         ConsoleSession session = w.session();
         ReportLanguage language = i18n.locale().getLanguage().equals("zh") ? ReportLanguage.ZH : ReportLanguage.EN;
         reportNote.setText(i18n.t("outputs.report_rendering"));
+        int of = runsBegun;
         w.tasks().run(() -> {
             List<BundleRecord> b = session.store().read(c -> BundleRecords.ofRun(c, r.id()));
             var report = CeremonyReport.render(new ReportData(session.store()).ceremony(r.id()), language, Instant.now(), FontFiles.locate());
             byte[] pdf = report.pdf();
             return new Outputs(b, PdfPages.render(pdf, PREVIEW_DPI * 1.5f, 0, 0).getFirst(), report.pages());
         }, o -> {
+            if (of != runsBegun) {
+                return; // a later run has begun since: its lists are not this run's
+            }
             o.bundles().forEach(b -> bundles.getItems().add(i18n.t("outputs.bundle", Fit.path(session.home(), Path.of(b.directory()).resolve(b.fileName())),
                     b.sequence(), b.keyCount(), b.sha256())));
             if (o.bundles().isEmpty()) {
@@ -893,7 +897,11 @@ final class CeremonyView implements MainWindow.View, GuiConsole.Screen {
             reportPreview.setImage(o.page1());
             reportNote.setText(i18n.t("outputs.report_page1", o.pages(), r.id()));
             openReport.setDisable(false);
-        }, e -> reportNote.setText(MainWindow.message(e)));
+        }, e -> {
+            if (of == runsBegun) {
+                reportNote.setText(MainWindow.message(e));
+            }
+        });
     }
 
     /** The run whose outputs are shown (tests). */
@@ -1007,6 +1015,16 @@ final class CeremonyView implements MainWindow.View, GuiConsole.Screen {
                 ? "  " + i18n.t("quorum.tries_left", r.triesLeft().getAsInt()) : "";
         refusals.getItems().add(i18n.t("quorum.refused", Words.refusal(i18n, r.kind())) + "  " + Words.failure(i18n, r.getMessage()) + tries);
         refusals.scrollTo(refusals.getItems().size() - 1);
+    }
+
+    @Override
+    public void pinRefused(PinRefusal r) {
+        org.hsmc.ceremony.i18n.Words words = org.hsmc.ceremony.i18n.Words.of(i18n.locale());
+        String line = words.pinRefusal(r) + "  " + (r.mayRetry() ? i18n.t("pin.refused.again") : i18n.t("pin.refused.stopped"))
+                + (r.details() == null || r.details().isBlank() ? "" : "\n" + words.details(r.details()));
+        refusals.getItems().add(line);
+        refusals.scrollTo(refusals.getItems().size() - 1);
+        w.status(line);
     }
 
     @Override

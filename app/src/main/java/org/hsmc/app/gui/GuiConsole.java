@@ -30,6 +30,9 @@ final class GuiConsole implements CeremonyConsole {
 
         void refused(QuorumRefusal refusal);
 
+        /** A PIN typed at a prompt was not accepted; the same prompt comes again when it may be retried. */
+        void pinRefused(org.hsmc.ceremony.run.PinRefusal refusal);
+
         void approved(QuorumSession.Approval approval, int have, int need);
 
         void step(int number, String name, StepRecord.State state, String result);
@@ -107,6 +110,17 @@ final class GuiConsole implements CeremonyConsole {
     @Override
     public void refused(QuorumRefusal refusal) {
         Platform.runLater(() -> screen.refused(refusal));
+    }
+
+    /**
+     * A wrong PIN keeps the step open: the refusal is shown (its words, the tries left, the technical code on
+     * a details line) and, while the card may be tried again, the same prompt asks again. A locked card stops
+     * the run, which Start then offers to resume or abort.
+     */
+    @Override
+    public boolean pinRefused(org.hsmc.ceremony.run.PinRefusal refusal) {
+        Platform.runLater(() -> screen.pinRefused(refusal));
+        return refusal.mayRetry();
     }
 
     @Override

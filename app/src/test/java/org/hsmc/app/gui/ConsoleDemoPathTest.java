@@ -154,6 +154,13 @@ class ConsoleDemoPathTest {
 
     /** Answers every question the ceremony asks, as the people in the room would, until it ends. */
     private String drive(FxRobot robot, List<String> quorumCards, String wrongPinFirstFor) throws Exception {
+        return drive(robot, quorumCards, wrongPinFirstFor, null);
+    }
+
+    /** As above; {@code wrongTransportFirstFor}: that card's holder first types a wrong transport PIN at enrolment. */
+    private String drive(FxRobot robot, List<String> quorumCards, String wrongPinFirstFor, String wrongTransportFirstFor)
+            throws Exception {
+        boolean wrongTransportDone = wrongTransportFirstFor == null;
         List<String> cards = new ArrayList<>(quorumCards);
         boolean wrongDone = wrongPinFirstFor == null;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
@@ -180,7 +187,12 @@ class ConsoleDemoPathTest {
             } else if (find(robot, "#enrol-transport").isPresent()) {
                 String text = robot.lookup("#enrol-text").queryAs(Label.class).getText();
                 String card = text.replaceAll(".*'(demo-card-\\d)'.*", "$1");
-                setPin(robot, "#enrol-transport", "12345" + card.substring("demo-card-".length()));
+                if (!wrongTransportDone && card.equals(wrongTransportFirstFor)) {
+                    setPin(robot, "#enrol-transport", "999999"); // not this card's transport PIN
+                    wrongTransportDone = true;
+                } else {
+                    setPin(robot, "#enrol-transport", "12345" + card.substring("demo-card-".length()));
+                }
                 setPin(robot, "#enrol-new", pinOf(card));
                 setPin(robot, "#enrol-repeat", pinOf(card));
                 robot.clickOn("#enrol-ok");
@@ -231,8 +243,13 @@ class ConsoleDemoPathTest {
             assertThatThrownBy(() -> window.session().store().integrityCheck()).isInstanceOf(IllegalStateException.class);
         });
 
+        // a wrong transport PIN keeps the enrolment open: refused in words, with the tries left, and asked again
         runScript(robot, "01-initialize.yaml");
-        assertThat(drive(robot, List.of(), null)).startsWith("Ceremony completed");
+        assertThat(drive(robot, List.of(), null, "demo-card-3")).startsWith("Ceremony completed");
+        List<String> initRefusals = robot.lookup("#refusals").queryListView().getItems().stream().map(Object::toString).toList();
+        assertThat(initRefusals).anyMatch(r -> r.contains("Not accepted: the card's transport PIN of 'demo-card-3'")
+                && r.contains("left before the console stops asking") && r.contains("Type it again below.")
+                && !r.contains("CKR_PIN_INCORRECT (0xa0)  "));
 
         runScript(robot, "02-generate-master-key.yaml");
         assertThat(drive(robot, List.of("demo-card-1", "demo-card-2", "demo-card-3"), "demo-card-2")).startsWith("Ceremony completed");
