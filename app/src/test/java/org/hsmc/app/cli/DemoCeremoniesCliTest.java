@@ -1,5 +1,8 @@
 package org.hsmc.app.cli;
 
+import org.hsmc.app.support.HsmcProcess;
+import org.hsmc.app.support.HsmcProcess.Result;
+
 import org.hsmc.testsupport.RequiresSoftHsm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,19 +27,8 @@ class DemoCeremoniesCliTest {
     @TempDir
     Path tmp;
 
-    record Result(int exit, String out) {
-    }
-
-    private Result hsmc(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.crypto.cryptoki",
-                "--add-exports=jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), Hsmc.class.getName()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(180, TimeUnit.SECONDS)).isTrue();
-        return new Result(p.exitValue(), out);
+    private static Result hsmc(String... args) throws Exception {
+        return HsmcProcess.run(args);
     }
 
     @Test
