@@ -49,6 +49,14 @@ final class ParameterWords {
             case "zones" -> i18n.t("param.zones");
             case "expires_in_days" -> i18n.t("param.expires_in_days");
             case "output_directory" -> i18n.t("param.output_directory");
+            // custody ceremonies
+            case "card" -> i18n.t("param.card");
+            case "new_card" -> i18n.t("param.new_card");
+            case "holder" -> i18n.t("param.holder");
+            case "role" -> i18n.t("param.role");
+            case "cards" -> i18n.t("param.cards");
+            case "rule/roles" -> i18n.t("param.rule_roles");
+            case "rule/minimum" -> i18n.t("param.rule_minimum");
             default -> name;
         };
     }

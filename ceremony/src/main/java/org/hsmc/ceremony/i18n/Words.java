@@ -59,6 +59,7 @@ public final class Words {
             step("enrol the card (\\S+) for (.+)", "step.enrol_card"),
             step("re-share the HSM credential so that (\\S+) holds a share, and rotate it", "step.reshare_with"),
             step("revoke the card (\\S+)", "step.revoke_card"),
+            step("re-share the HSM credential over the other cards, and rotate it", "step.reshare_others"),
             step("enrol the new card (\\S+)", "step.enrol_new_card"),
             step("re-share the HSM credential over the cards without (\\S+) and with (\\S+), and rotate it", "step.reshare_replace"),
             step("reset the PIN of (\\S+) through the card's security officer path; its holder sets a new PIN", "step.unblock"),
