@@ -104,11 +104,23 @@ public final class BundleCms {
     /** The signature just made, checked without parsing the bundle again (which costs more than the signing). */
     private static void checkJustMade(CMSSignedData signed, X509Certificate certificate, byte[] manifest) {
         try {
+            checkSignedOver(signed, certificate, MessageDigest.getInstance("SHA-384").digest(manifest));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("The bundle just signed does not verify: " + e.getMessage()
+                    + ". It was not written; check that the HSM holds the bundle signing key of this console.", e);
+        }
+    }
+
+    /**
+     * The one signature of {@code signed}, just made in the HSM, checked with the certificate's key over its
+     * signed attributes, whose message digest must be {@code manifestSha384} (the manifest's, streamed or not).
+     */
+    static void checkSignedOver(CMSSignedData signed, X509Certificate certificate, byte[] manifestSha384) {
+        try {
             SignerInformation si = signed.getSignerInfos().getSigners().iterator().next();
-            byte[] digest = MessageDigest.getInstance("SHA-384").digest(manifest);
             var md = si.getSignedAttributes().get(CMSAttributes.messageDigest);
             boolean digestOk = md != null && MessageDigest.isEqual(
-                    ASN1OctetString.getInstance(md.getAttrValues().getObjectAt(0)).getOctets(), digest);
+                    ASN1OctetString.getInstance(md.getAttrValues().getObjectAt(0)).getOctets(), manifestSha384);
             Signature v = Signature.getInstance("SHA384withECDSA");
             v.initVerify(certificate.getPublicKey());
             v.update(si.getEncodedSignedAttributes());

@@ -2,14 +2,11 @@ package org.hsmc.ceremony.bundle;
 
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
-import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.DERTaggedObject;
-import org.bouncycastle.asn1.cms.CMSAttributes;
 import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
 import org.bouncycastle.asn1.cms.SignedData;
 import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.CMSTypedData;
-import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.operator.ContentSigner;
 
 import java.io.ByteArrayOutputStream;
@@ -19,7 +16,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 
@@ -135,7 +131,7 @@ final class StreamedBundle {
             post.write(certificates);
             post.write(signerInfos);
             StreamedBundle b = new StreamedBundle(manifest, manifestLength, pre.toByteArray(), post.toByteArray(), digest);
-            b.checkJustMade(detached, certificate);
+            BundleCms.checkSignedOver(detached, certificate, b.manifestSha384);
             return b;
         } catch (IOException e) {
             throw new IllegalStateException("The bundle could not be encoded: " + e.getMessage(), e);
@@ -155,27 +151,6 @@ final class StreamedBundle {
             out.write(suffix);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /** The signature just made, checked with the certificate's key over the signed attributes and their digest. */
-    private void checkJustMade(CMSSignedData detached, X509Certificate certificate) {
-        try {
-            SignerInformation si = detached.getSignerInfos().getSigners().iterator().next();
-            var md = si.getSignedAttributes().get(CMSAttributes.messageDigest);
-            boolean digestOk = md != null && MessageDigest.isEqual(
-                    ASN1OctetString.getInstance(md.getAttrValues().getObjectAt(0)).getOctets(), manifestSha384);
-            Signature v = Signature.getInstance("SHA384withECDSA");
-            v.initVerify(certificate.getPublicKey());
-            v.update(si.getEncodedSignedAttributes());
-            if (!digestOk || !v.verify(si.getSignature())) {
-                throw new IllegalStateException("The bundle signature just made in the HSM does not verify with the console"
-                        + " certificate. The bundle was not written; check that the HSM holds the bundle signing key of this"
-                        + " console.");
-            }
-        } catch (IOException | java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("The bundle just signed does not verify: " + e.getMessage()
-                    + ". It was not written; check that the HSM holds the bundle signing key of this console.", e);
         }
     }
 

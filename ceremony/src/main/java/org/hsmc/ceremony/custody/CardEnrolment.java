@@ -31,35 +31,11 @@ final class CardEnrolment {
      * wipes both PINs. Refuses a card that already holds an admin key.
      */
     static Card enrol(Token card, Custodian holder, char[] transportPin, char[] newPin) {
-        List<String> missing = card.capabilities().missingForCard();
-        if (!missing.isEmpty()) {
-            throw new CustodyException("The card '" + card.label() + "' cannot be an admin card: it lacks " + missing + ".");
-        }
-        TokenDescription d = card.description();
-        if (newPin.length < Math.max(4, d.minPinLength()) || newPin.length > d.maxPinLength()) {
-            throw new CustodyException("The new PIN must be " + Math.max(4, d.minPinLength()) + " to " + d.maxPinLength()
-                    + " characters long. Choose another.");
-        }
+        TokenDescription d = requireAdminCard(card, newPin);
         card.setPin(transportPin, newPin);
         card.login(newPin);
         try (Session s = card.openSession()) {
-            if (!s.findKeysByLabel(KEY_LABEL).isEmpty()) {
-                throw new CustodyException("The card '" + card.label() + "' (serial " + d.serialNumber() + ") already holds"
-                        + " an admin key '" + KEY_LABEL + "'. A card is enrolled once; to reuse it, a security officer must"
-                        + " first reset it.");
-            }
-            KeyPairHandles kp = s.generateEcKeyPair(EcCurve.P256,
-                    KeyPairTemplate.of(KEY_LABEL, null, true, false, KeyUsage.DERIVE, KeyUsage.SIGN));
-            KeyAttributes a = s.attributes(kp.privateKey());
-            if (!a.sensitive() || a.extractable() || a.curve() != EcCurve.P256 || !a.token()
-                    || !a.usages().contains(KeyUsage.DERIVE)) {
-                s.destroy(kp.privateKey());
-                s.destroy(kp.publicKey());
-                throw new CustodyException("The card '" + card.label() + "' did not make the key that was asked for (it"
-                        + " reports " + a + "). This card cannot be trusted as an admin card.");
-            }
-            ECPublicKey pub = (ECPublicKey) s.publicKey(kp.publicKey());
-            return new Card(d.serialNumber(), d.label(), holder.id(), KEY_LABEL, pub, false, 0);
+            return makeAdminKey(s, card, d, holder, null);
         } finally {
             card.logout();
         }
@@ -151,15 +127,7 @@ final class CardEnrolment {
      * and made again. A key of anything else is refused as in {@link #enrol}.
      */
     static Card enrolForRun(Token card, Custodian holder, char[] transportPin, char[] newPin, String runId) {
-        List<String> missing = card.capabilities().missingForCard();
-        if (!missing.isEmpty()) {
-            throw new CustodyException("The card '" + card.label() + "' cannot be an admin card: it lacks " + missing + ".");
-        }
-        TokenDescription d = card.description();
-        if (newPin.length < Math.max(4, d.minPinLength()) || newPin.length > d.maxPinLength()) {
-            throw new CustodyException("The new PIN must be " + Math.max(4, d.minPinLength()) + " to " + d.maxPinLength()
-                    + " characters long. Choose another.");
-        }
+        TokenDescription d = requireAdminCard(card, newPin);
         try {
             card.setPin(transportPin, newPin);
         } catch (org.hsmc.pkcs11.PinIncorrectException e) {
@@ -181,26 +149,48 @@ final class CardEnrolment {
                     }
                 }
             }
-            if (!s.findKeysByLabel(KEY_LABEL).isEmpty()) {
-                throw new CustodyException("The card '" + card.label() + "' (serial " + d.serialNumber() + ") already holds"
-                        + " an admin key '" + KEY_LABEL + "'. A card is enrolled once; to reuse it, a security officer must"
-                        + " first reset it.");
-            }
-            KeyPairHandles kp = s.generateEcKeyPair(EcCurve.P256,
-                    KeyPairTemplate.of(KEY_LABEL, id, true, false, KeyUsage.DERIVE, KeyUsage.SIGN));
-            KeyAttributes a = s.attributes(kp.privateKey());
-            if (!a.sensitive() || a.extractable() || a.curve() != EcCurve.P256 || !a.token()
-                    || !a.usages().contains(KeyUsage.DERIVE)) {
-                s.destroy(kp.privateKey());
-                s.destroy(kp.publicKey());
-                throw new CustodyException("The card '" + card.label() + "' did not make the key that was asked for (it"
-                        + " reports " + a + "). This card cannot be trusted as an admin card.");
-            }
-            ECPublicKey pub = (ECPublicKey) s.publicKey(kp.publicKey());
-            return new Card(d.serialNumber(), d.label(), holder.id(), KEY_LABEL, pub, false, 0);
+            return makeAdminKey(s, card, d, holder, id);
         } finally {
             card.logout();
         }
+    }
+
+    /** Refuses a card that cannot be an admin card, or a new PIN outside its limits; returns what the card says of itself. */
+    private static TokenDescription requireAdminCard(Token card, char[] newPin) {
+        List<String> missing = card.capabilities().missingForCard();
+        if (!missing.isEmpty()) {
+            throw new CustodyException("The card '" + card.label() + "' cannot be an admin card: it lacks " + missing + ".");
+        }
+        TokenDescription d = card.description();
+        if (newPin.length < Math.max(4, d.minPinLength()) || newPin.length > d.maxPinLength()) {
+            throw new CustodyException("The new PIN must be " + Math.max(4, d.minPinLength()) + " to " + d.maxPinLength()
+                    + " characters long. Choose another.");
+        }
+        return d;
+    }
+
+    /**
+     * Makes the admin key pair on a logged-in card (CKA_ID {@code id}, may be null) and checks the card made what
+     * was asked for; refuses a card that already holds an admin key.
+     */
+    private static Card makeAdminKey(Session s, Token card, TokenDescription d, Custodian holder, byte[] id) {
+        if (!s.findKeysByLabel(KEY_LABEL).isEmpty()) {
+            throw new CustodyException("The card '" + card.label() + "' (serial " + d.serialNumber() + ") already holds"
+                    + " an admin key '" + KEY_LABEL + "'. A card is enrolled once; to reuse it, a security officer must"
+                    + " first reset it.");
+        }
+        KeyPairHandles kp = s.generateEcKeyPair(EcCurve.P256,
+                KeyPairTemplate.of(KEY_LABEL, id, true, false, KeyUsage.DERIVE, KeyUsage.SIGN));
+        KeyAttributes a = s.attributes(kp.privateKey());
+        if (!a.sensitive() || a.extractable() || a.curve() != EcCurve.P256 || !a.token()
+                || !a.usages().contains(KeyUsage.DERIVE)) {
+            s.destroy(kp.privateKey());
+            s.destroy(kp.publicKey());
+            throw new CustodyException("The card '" + card.label() + "' did not make the key that was asked for (it"
+                    + " reports " + a + "). This card cannot be trusted as an admin card.");
+        }
+        ECPublicKey pub = (ECPublicKey) s.publicKey(kp.publicKey());
+        return new Card(d.serialNumber(), d.label(), holder.id(), KEY_LABEL, pub, false, 0);
     }
 
     /** The private admin key on a logged-in card. */
